@@ -1,0 +1,371 @@
+"""The clinic's blog: the index, articles, and the authors and categories they refer to."""
+
+import datetime
+import math
+
+from anyascii import anyascii
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import Tag, TaggedItemBase
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    MultipleChooserPanel,
+)
+from wagtail.api import APIField
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from .blocks import ArticleBodyBlock
+
+# Words a patient reads in a minute; used for the "n min read" label.
+READING_WORDS_PER_MINUTE = 200
+
+
+def ascii_slug(text):
+    """A readable ASCII slug for any script: Tamil is transliterated rather than dropped."""
+    return slugify(anyascii(text or ""))
+
+
+class Author(index.Indexed, models.Model):
+    """A doctor or writer credited on articles, or named as their medical reviewer."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text=_("Used in the author's web address. Left empty, it is made from the name."),
+    )
+    credentials = models.CharField(
+        _("credentials"),
+        max_length=120,
+        blank=True,
+        help_text=_("Qualifications as patients should read them, e.g. “MBBS, MD (Dermatology)”."),
+    )
+    role = models.CharField(
+        _("role"), max_length=120, blank=True, help_text=_("e.g. “Consultant dermatologist”.")
+    )
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    bio = models.TextField(_("short biography"), max_length=1000, blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
+        FieldRowPanel([FieldPanel("credentials"), FieldPanel("role")]),
+        FieldPanel("photo"),
+        FieldPanel("bio"),
+    ]
+
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("credentials"),
+        index.SearchField("role"),
+        index.SearchField("bio"),
+    ]
+
+    api_fields = [
+        APIField("name"),
+        APIField("slug"),
+        APIField("credentials"),
+        APIField("role"),
+        APIField("photo"),
+        APIField("bio"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = ascii_slug(self.name)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if not self.slug:
+            self.slug = ascii_slug(self.name)
+
+
+class ArticleCategory(index.Indexed, models.Model):
+    """A topic articles are filed under, e.g. “Health and beauty tips”. An article has one."""
+
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        help_text=_("Used in filter links, e.g. health-and-beauty-tips."),
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    api_fields = [APIField("name"), APIField("slug")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("article category")
+        verbose_name_plural = _("article categories")
+
+    def __str__(self):
+        return self.name
+
+
+class ArticlePageTag(TaggedItemBase):
+    """Tags of an article (free keywords such as “acne” or “collagen”)."""
+
+    content_object = ParentalKey(
+        "articles.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class ArticlePageQuerySet(PageQuerySet):
+    def for_listing(self):
+        """Live, public articles, newest first, with what a card shows in a fixed number of queries."""
+        return (
+            self.live()
+            .public()
+            .select_related("category", "hero_image")
+            .prefetch_related(
+                Prefetch(
+                    "article_authors",
+                    queryset=ArticleAuthor.objects.select_related("author__photo").order_by("sort_order"),
+                ),
+                "tags",
+            )
+            .order_by("-date", "-first_published_at", "-pk")
+        )
+
+
+ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
+
+
+class BlogIndexPage(Page):
+    """The list of articles, newest first, with category and tag filters. Lives under Home."""
+
+    intro = models.TextField(
+        _("introduction"),
+        max_length=500,
+        blank=True,
+        help_text=_("A sentence or two above the list of articles."),
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    api_fields = [APIField("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["articles.ArticlePage"]
+
+    class Meta:
+        verbose_name = _("blog index page")
+
+    def articles(self):
+        return ArticlePage.objects.for_listing().child_of(self)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        articles = self.articles()
+
+        category_slug = request.GET.get("category", "").strip()
+        if category_slug:
+            context["active_category"] = ArticleCategory.objects.filter(slug=category_slug).first()
+            articles = articles.filter(category__slug=category_slug)
+
+        tag_slug = request.GET.get("tag", "").strip()
+        if tag_slug:
+            context["active_tag"] = Tag.objects.filter(slug=tag_slug).first()
+            articles = articles.filter(tags__slug=tag_slug)
+
+        paginator = Paginator(articles, settings.ARTICLES_PER_PAGE)
+        context["articles"] = paginator.page(nearest_page_number(paginator, request.GET.get("page")))
+        context["categories"] = ArticleCategory.objects.all()
+        return context
+
+
+def nearest_page_number(paginator, raw_number):
+    """The valid page number nearest to what was asked for: 1 for junk, the last page past the end."""
+    try:
+        number = int(raw_number)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), paginator.num_pages)
+
+
+class ArticlePage(Page):
+    """A health or beauty article written (or reviewed) by the clinic's doctors. Lives under the blog."""
+
+    intro = models.CharField(
+        _("introduction"),
+        max_length=300,
+        help_text=_("One or two sentences (at most 300 characters) for article cards and search engines."),
+    )
+    date = models.DateField(
+        _("article date"),
+        default=datetime.date.today,
+        help_text=_("The date shown on the article."),
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("hero image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_image_alt = models.CharField(
+        _("hero image alternative text"),
+        max_length=250,
+        blank=True,
+        help_text=_("Describe the image for people who cannot see it. Required with an image."),
+    )
+    body = StreamField(ArticleBodyBlock(), verbose_name=_("body"))
+    category = models.ForeignKey(
+        ArticleCategory,
+        verbose_name=_("category"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+    tags = ClusterTaggableManager(through=ArticlePageTag, blank=True, verbose_name=_("tags"))
+    reviewed_by = models.ForeignKey(
+        Author,
+        verbose_name=_("medically reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_articles",
+    )
+    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+
+    objects = ArticlePageManager()
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        MultipleChooserPanel("article_authors", label=_("Authors"), chooser_field_name="author", min_num=1),
+        FieldRowPanel([FieldPanel("date"), FieldPanel("category")]),
+        MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_image_alt")], heading=_("Hero image")),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("reviewed_by"), FieldPanel("last_reviewed")])],
+            heading=_("Medical review"),
+            help_text=_("The doctor who checked the article's medical content, and when."),
+        ),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.SearchField("author_names"),
+        index.RelatedFields("category", [index.SearchField("name")]),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.FilterField("date"),
+        index.FilterField("category"),
+    ]
+
+    api_fields = [
+        APIField("intro"),
+        APIField("date"),
+        APIField("hero_image"),
+        APIField("hero_image_alt"),
+        APIField("body"),
+        APIField("article_authors"),
+        APIField("category"),
+        APIField("tags"),
+        APIField("reviewed_by"),
+        APIField("last_reviewed"),
+        APIField("reading_time"),
+    ]
+
+    parent_page_types = ["articles.BlogIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("article")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.hero_image_id and not self.hero_image_alt.strip():
+            errors["hero_image_alt"] = _("Describe the hero image for people who cannot see it.")
+        if self.reviewed_by_id and not self.last_reviewed:
+            errors["last_reviewed"] = _("Give the date of the medical review.")
+        if self.last_reviewed and not self.reviewed_by_id:
+            errors["reviewed_by"] = _("Name the doctor who reviewed the article.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def authors(self):
+        """The article's authors in the editor's order (uses the listing prefetch when present)."""
+        return [link.author for link in self.article_authors.all()]
+
+    def author_names(self):
+        return ", ".join(author.name for author in self.authors)
+
+    @cached_property
+    def reading_time(self):
+        """Minutes to read the body, rounded up, at least one."""
+        text = " ".join(self.body.stream_block.get_searchable_content(self.body))
+        return max(1, math.ceil(len(text.split()) / READING_WORDS_PER_MINUTE))
+
+    def related_articles(self, count=3):
+        """Other live articles sharing the category or a tag, newest first."""
+        matches = Q()
+        if self.category_id:
+            matches |= Q(category_id=self.category_id)
+        tag_ids = [tag.pk for tag in self.tags.all()]
+        if tag_ids:
+            matches |= Q(pk__in=ArticlePageTag.objects.filter(tag_id__in=tag_ids).values("content_object_id"))
+        if not matches:
+            return ArticlePage.objects.none()
+        return ArticlePage.objects.for_listing().filter(matches).exclude(pk=self.pk)[:count]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["related_articles"] = self.related_articles()
+        return context
+
+
+class ArticleAuthor(Orderable):
+    """Links an article to one of its authors, in the order the editor gives."""
+
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="article_authors")
+    author = models.ForeignKey(Author, verbose_name=_("author"), on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("author")]
+
+    api_fields = [APIField("author")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("article author")
+        verbose_name_plural = _("article authors")

@@ -1,0 +1,415 @@
+"""The site root and the clinic-wide content every page shows: opening hours and contact details."""
+
+import datetime
+from zoneinfo import ZoneInfo, available_timezones
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.timezone import is_naive, now
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.api import APIField
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .forms import OpeningHoursForm
+
+DEFAULT_CLINIC_TIMEZONE = "Asia/Kolkata"
+
+WEEKDAY_CHOICES = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+TIMEZONE_CHOICES = [(name, name) for name in sorted(available_timezones())]
+
+# How far ahead next_opening() looks before concluding the clinic never opens again.
+NEXT_OPENING_HORIZON_DAYS = 400
+
+
+class HomePage(Page):
+    """The site root: a welcome, the call to book, the newest articles, this week's hours and contacts."""
+
+    hero_heading = models.CharField(
+        _("hero heading"),
+        max_length=120,
+        help_text=_("The large heading at the top of the home page."),
+    )
+    hero_intro = models.TextField(
+        _("hero introduction"),
+        max_length=500,
+        blank=True,
+        help_text=_("One or two sentences under the heading."),
+    )
+    cta_label = models.CharField(
+        _("call to action label"),
+        max_length=60,
+        default="Book a Consultation",
+        help_text=_("The text of the main button, e.g. “Book a Consultation”."),
+    )
+    cta_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("call to action page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Where the button leads. Left empty, it calls the clinic's phone number."),
+    )
+    body = RichTextField(
+        _("about the clinic"),
+        blank=True,
+        features=["bold", "italic", "link", "ol", "ul"],
+        help_text=_("Optional text shown below the latest articles."),
+    )
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("hero_heading"),
+                FieldPanel("hero_intro"),
+                FieldRowPanel([FieldPanel("cta_label"), PageChooserPanel("cta_page")]),
+            ],
+            heading=_("Welcome"),
+        ),
+        FieldPanel("body"),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("hero_heading"),
+        index.SearchField("hero_intro"),
+        index.SearchField("body"),
+    ]
+
+    api_fields = [
+        APIField("hero_heading"),
+        APIField("hero_intro"),
+        APIField("cta_label"),
+        APIField("cta_page"),
+        APIField("body"),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["articles.BlogIndexPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def latest_articles(self, count=3):
+        from articles.models import ArticlePage
+
+        return ArticlePage.objects.for_listing().descendant_of(self)[:count]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        from articles.models import BlogIndexPage
+
+        context["latest_articles"] = self.latest_articles()
+        context["blog_index"] = BlogIndexPage.objects.live().public().child_of(self).first()
+        return context
+
+
+class OpeningHours(index.Indexed, ClusterableModel):
+    """
+    When the clinic sees patients: weekly sessions, dated exceptions and a note.
+
+    All times are wall-clock times in the clinic's own timezone, whatever the server's
+    timezone is, so `is_open()` and `next_opening()` convert the moment asked about first.
+    """
+
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        default="Clinic hours",
+        help_text=_("For editors, e.g. “Clinic hours”. Not shown to patients."),
+    )
+    note = models.CharField(
+        _("note"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown with the hours, e.g. “On appointments”."),
+    )
+    timezone = models.CharField(
+        _("timezone"),
+        max_length=64,
+        choices=TIMEZONE_CHOICES,
+        default=DEFAULT_CLINIC_TIMEZONE,
+        help_text=_("The clinic's local timezone: every time below is a local time there."),
+    )
+
+    base_form_class = OpeningHoursForm
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("note"),
+        FieldPanel("timezone"),
+        InlinePanel(
+            "sessions",
+            heading=_("Weekly sessions"),
+            label=_("Session"),
+            help_text=_("Add one row per session; a day without sessions is closed."),
+        ),
+        InlinePanel(
+            "exceptions",
+            heading=_("Exceptions"),
+            label=_("Exception"),
+            help_text=_(
+                "Holidays and special hours. On a date listed here the weekly sessions do not apply."
+            ),
+        ),
+    ]
+
+    search_fields = [index.SearchField("name"), index.SearchField("note")]
+
+    api_fields = [
+        APIField("name"),
+        APIField("note"),
+        APIField("timezone"),
+        APIField("sessions"),
+        APIField("exceptions"),
+    ]
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def tzinfo(self):
+        return ZoneInfo(self.timezone)
+
+    def local_now(self, at=None):
+        """`at` (default: now) as a wall-clock time in the clinic's timezone."""
+        at = at or now()
+        if is_naive(at):
+            raise ValueError("OpeningHours needs an aware datetime, not a naive one.")
+        return at.astimezone(self.tzinfo)
+
+    @cached_property
+    def _weekly(self):
+        weekly = {day: [] for day, _label in WEEKDAY_CHOICES}
+        for session in self.sessions.all():
+            weekly[session.weekday].append((session.opens, session.closes))
+        return {day: sorted(times) for day, times in weekly.items()}
+
+    @cached_property
+    def _exceptions(self):
+        by_date = {}
+        for exception in self.exceptions.all():
+            by_date.setdefault(exception.date, []).append(exception)
+        return by_date
+
+    def sessions_on(self, date):
+        """The (opens, closes) local times for a date, exceptions taking precedence."""
+        exceptions = self._exceptions.get(date)
+        if exceptions is not None:
+            return sorted((e.opens, e.closes) for e in exceptions if not e.closed)
+        return self._weekly[date.weekday()]
+
+    def exception_on(self, date):
+        """The first exception on a date, or None: templates use its label."""
+        exceptions = self._exceptions.get(date)
+        return exceptions[0] if exceptions else None
+
+    def is_open(self, at=None):
+        """True when `at` (an aware datetime, default now) falls inside a session."""
+        local = self.local_now(at)
+        now = local.time().replace(tzinfo=None)
+        return any(opens <= now < closes for opens, closes in self.sessions_on(local.date()))
+
+    def next_opening(self, at=None):
+        """The next moment after `at` that a session starts, in the clinic's timezone, or None."""
+        local = self.local_now(at)
+        for offset in range(NEXT_OPENING_HORIZON_DAYS):
+            date = local.date() + datetime.timedelta(days=offset)
+            for opens, _closes in self.sessions_on(date):
+                start = datetime.datetime.combine(date, opens, tzinfo=self.tzinfo)
+                if start > local:
+                    return start
+        return None
+
+    def week(self, at=None):
+        """The seven days from Monday of `at`'s week, each with its sessions, for display."""
+        today = self.local_now(at).date()
+        monday = today - datetime.timedelta(days=today.weekday())
+        labels = dict(WEEKDAY_CHOICES)
+        days = []
+        for offset in range(7):
+            date = monday + datetime.timedelta(days=offset)
+            exception = self.exception_on(date)
+            days.append(
+                {
+                    "date": date,
+                    "weekday": labels[date.weekday()],
+                    "sessions": self.sessions_on(date),
+                    "exception": exception.label if exception else "",
+                    "is_today": date == today,
+                }
+            )
+        return days
+
+
+class OpeningSession(Orderable):
+    """One weekly session, e.g. Monday 10:00–13:00. A day may have several."""
+
+    hours = ParentalKey(OpeningHours, on_delete=models.CASCADE, related_name="sessions")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=WEEKDAY_CHOICES)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    panels = [FieldRowPanel([FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")])]
+
+    api_fields = [APIField("weekday"), APIField("opens"), APIField("closes")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("session")
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self):
+        super().clean()
+        validate_session_times(self.opens, self.closes)
+
+
+class OpeningException(Orderable):
+    """A dated exception: closed for a holiday, or open at special times that day."""
+
+    hours = ParentalKey(OpeningHours, on_delete=models.CASCADE, related_name="exceptions")
+    date = models.DateField(_("date"))
+    label = models.CharField(_("label"), max_length=100, blank=True, help_text=_("e.g. “Pongal holiday”."))
+    closed = models.BooleanField(
+        _("closed all day"),
+        default=True,
+        help_text=_("Untick to give special opening times for this date instead."),
+    )
+    opens = models.TimeField(_("opens"), null=True, blank=True)
+    closes = models.TimeField(_("closes"), null=True, blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("date"), FieldPanel("label")]),
+        FieldRowPanel([FieldPanel("closed"), FieldPanel("opens"), FieldPanel("closes")]),
+    ]
+
+    api_fields = [
+        APIField("date"),
+        APIField("label"),
+        APIField("closed"),
+        APIField("opens"),
+        APIField("closes"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("exception")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.label}".strip()
+
+    def clean(self):
+        super().clean()
+        if self.closed:
+            if self.opens is not None or self.closes is not None:
+                raise ValidationError(
+                    {"opens": _("A day marked closed has no opening times; untick “closed all day”.")}
+                )
+            return
+        errors = {}
+        if self.opens is None:
+            errors["opens"] = _("Give the opening time, or tick “closed all day”.")
+        if self.closes is None:
+            errors["closes"] = _("Give the closing time, or tick “closed all day”.")
+        if errors:
+            raise ValidationError(errors)
+        validate_session_times(self.opens, self.closes)
+
+
+def validate_session_times(opens, closes):
+    if opens is not None and closes is not None and closes <= opens:
+        raise ValidationError(
+            {"closes": _("A session must close after it opens (sessions cannot run past midnight).")}
+        )
+
+
+@register_setting(icon="home")
+class ClinicDetails(BaseSiteSetting):
+    """The clinic's name and contacts, shown in every page's footer and given to the API."""
+
+    clinic_name = models.CharField(_("clinic name"), max_length=120)
+    phone = models.CharField(
+        _("phone"), max_length=20, blank=True, help_text=_("With country code, e.g. +91 44 1234 5678.")
+    )
+    whatsapp = models.CharField(
+        _("WhatsApp number"),
+        max_length=20,
+        blank=True,
+        help_text=_("With country code, e.g. +91 98765 43210."),
+    )
+    email = models.EmailField(_("email"), blank=True)
+    address = models.TextField(_("postal address"), blank=True)
+    map_url = models.URLField(_("map link"), blank=True, help_text=_("A link to the clinic on a map."))
+    opening_hours = models.ForeignKey(
+        OpeningHours,
+        verbose_name=_("opening hours"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The hours shown on the site."),
+    )
+
+    panels = [
+        FieldPanel("clinic_name"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("phone"), FieldPanel("whatsapp")]),
+                FieldPanel("email"),
+                FieldPanel("address"),
+                FieldPanel("map_url"),
+            ],
+            heading=_("Contact"),
+        ),
+        FieldPanel("opening_hours"),
+    ]
+
+    api_fields = [
+        APIField("clinic_name"),
+        APIField("phone"),
+        APIField("whatsapp"),
+        APIField("email"),
+        APIField("address"),
+        APIField("map_url"),
+        APIField("opening_hours"),
+    ]
+
+    class Meta:
+        verbose_name = _("clinic details")
+        verbose_name_plural = _("clinic details")
+
+    def __str__(self):
+        return self.clinic_name
+
+    @property
+    def phone_link(self):
+        """The phone number as a `tel:` URI (digits and a leading +)."""
+        return "tel:" + _dial_digits(self.phone) if self.phone else ""
+
+    @property
+    def whatsapp_link(self):
+        return "https://wa.me/" + _dial_digits(self.whatsapp).lstrip("+") if self.whatsapp else ""
+
+
+def _dial_digits(number):
+    return "".join(ch for ch in number if ch.isdigit() or ch == "+")
