@@ -1,0 +1,115 @@
+"""The blog index: live articles newest first, 10 a page, filters, and forgiving page numbers."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import ArticleCategoryFactory, ArticlePageFactory
+
+
+def titles(response):
+    return [article.title for article in response.context["articles"]]
+
+
+@pytest.fixture
+def twelve_articles(blog_page):
+    return [
+        ArticlePageFactory(
+            parent=blog_page,
+            title=f"Article {n:02d}",
+            date=datetime.date(2024, 1, 1) + datetime.timedelta(days=n),
+        )
+        for n in range(12)
+    ]
+
+
+def test_lists_live_articles_newest_first_ten_per_page(client, blog_page, twelve_articles):
+    response = client.get(blog_page.url)
+
+    assert response.status_code == 200
+    assert titles(response) == [f"Article {n:02d}" for n in range(11, 1, -1)]
+    assert "Page 1 of 2" in response.content.decode()
+
+
+def test_second_page_holds_the_oldest_articles(client, blog_page, twelve_articles):
+    response = client.get(blog_page.url, {"page": 2})
+    assert titles(response) == ["Article 01", "Article 00"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown"), [("99", 2), ("0", 1), ("-3", 1), ("abc", 1), ("", 1), ("2.5", 1)]
+)
+def test_a_page_number_out_of_range_or_not_a_number_shows_the_nearest_page(
+    client, blog_page, twelve_articles, asked, shown
+):
+    response = client.get(blog_page.url, {"page": asked})
+
+    assert response.status_code == 200
+    assert response.context["articles"].number == shown
+
+
+def test_drafts_are_not_listed(client, blog_page):
+    ArticlePageFactory(parent=blog_page, title="Published piece")
+    ArticlePageFactory(parent=blog_page, title="Unfinished draft", live=False)
+
+    response = client.get(blog_page.url)
+
+    assert titles(response) == ["Published piece"]
+    assert "Unfinished draft" not in response.content.decode()
+
+
+def test_category_filter_shows_only_that_category(client, blog_page):
+    acne = ArticleCategoryFactory(name="Acne care", slug="acne-care")
+    ArticlePageFactory(parent=blog_page, title="Five habits", category=acne)
+    ArticlePageFactory(parent=blog_page, title="Sunscreen basics")
+
+    response = client.get(blog_page.url, {"category": "acne-care"})
+
+    assert titles(response) == ["Five habits"]
+    assert response.context["active_category"] == acne
+
+
+def test_unknown_category_shows_an_empty_list_not_an_error(client, blog_page):
+    ArticlePageFactory(parent=blog_page)
+
+    response = client.get(blog_page.url, {"category": "no-such-thing"})
+
+    assert response.status_code == 200
+    assert titles(response) == []
+    assert "No articles match this filter." in response.content.decode()
+
+
+def test_tag_filter_shows_only_tagged_articles(client, blog_page):
+    ArticlePageFactory(parent=blog_page, title="About pores", tags=["pores"])
+    ArticlePageFactory(parent=blog_page, title="About hair", tags=["hair-fall"])
+
+    response = client.get(blog_page.url, {"tag": "pores"})
+
+    assert titles(response) == ["About pores"]
+
+
+def test_pagination_links_keep_the_filter(client, blog_page):
+    acne = ArticleCategoryFactory(slug="acne-care")
+    for _ in range(11):
+        ArticlePageFactory(parent=blog_page, category=acne)
+
+    response = client.get(blog_page.url, {"category": "acne-care"})
+
+    assert "?category=acne-care&amp;page=2" in response.content.decode()
+
+
+def test_query_count_does_not_grow_with_the_number_of_articles(client, blog_page):
+    def queries_for_listing():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(blog_page.url).status_code == 200
+        return len(queries)
+
+    ArticlePageFactory.create_batch(2, parent=blog_page)
+    client.get(blog_page.url)  # warm per-process caches (site root, content types)
+    few = queries_for_listing()
+    ArticlePageFactory.create_batch(8, parent=blog_page)
+    many = queries_for_listing()
+
+    assert many == few

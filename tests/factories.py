@@ -1,0 +1,113 @@
+"""Factories for the clinic's pages and snippets, so each test builds only what it needs."""
+
+import datetime
+
+import factory
+import wagtail_factories
+from factory.django import DjangoModelFactory
+
+from articles.models import ArticleAuthor, ArticleCategory, ArticlePage, Author, BlogIndexPage
+from home.models import HomePage, OpeningException, OpeningHours, OpeningSession
+
+
+class HomePageFactory(wagtail_factories.PageFactory):
+    title = "Home"
+    hero_heading = "Healthy skin, explained by dermatologists"
+
+    class Meta:
+        model = HomePage
+
+
+class BlogIndexPageFactory(wagtail_factories.PageFactory):
+    title = "Blog"
+    slug = "blog"
+
+    class Meta:
+        model = BlogIndexPage
+
+
+class AuthorFactory(DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Dr. Author {n}")
+    credentials = "MBBS, MD (Dermatology)"
+    role = "Consultant dermatologist"
+
+    class Meta:
+        model = Author
+
+
+class ArticleCategoryFactory(DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+    class Meta:
+        model = ArticleCategory
+
+
+class ArticlePageFactory(wagtail_factories.PageFactory):
+    """An article with one author; pass `authors=[...]` for others, `tags=[...]` for tags."""
+
+    title = factory.Sequence(lambda n: f"Article {n}")
+    intro = "A short introduction for the card."
+    date = factory.Sequence(lambda n: datetime.date(2023, 1, 1) + datetime.timedelta(days=n))
+    category = factory.SubFactory(ArticleCategoryFactory)
+    body = factory.LazyFunction(lambda: [{"type": "paragraph", "value": "<p>Sun, skin and sense.</p>"}])
+
+    class Meta:
+        model = ArticlePage
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def authors(obj, create, extracted, **kwargs):
+        authors = extracted if extracted is not None else [AuthorFactory()]
+        obj.article_authors = [ArticleAuthor(author=author) for author in authors]
+        if create:
+            obj.save()
+
+    @factory.post_generation
+    def tags(obj, create, extracted, **kwargs):
+        if extracted:
+            obj.tags.set(extracted)
+            if create:
+                obj.save()
+
+
+CLINIC_SESSIONS = [(datetime.time(10), datetime.time(13)), (datetime.time(16), datetime.time(19))]
+
+
+class OpeningHoursFactory(DjangoModelFactory):
+    """The clinic's real hours: Monday–Saturday 10:00–13:00 and 16:00–19:00, Sunday closed."""
+
+    name = "Clinic hours"
+    note = "On appointments"
+    timezone = "Asia/Kolkata"
+
+    class Meta:
+        model = OpeningHours
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def sessions(obj, create, extracted, **kwargs):
+        spans = (
+            extracted
+            if extracted is not None
+            else [
+                (day, opens, closes)
+                for day in range(6)
+                for opens, closes in (
+                    (datetime.time(10), datetime.time(13)),
+                    (datetime.time(16), datetime.time(19)),
+                )
+            ]
+        )
+        obj.sessions = [OpeningSession(weekday=d, opens=o, closes=c) for d, o, c in spans]
+        if create:
+            obj.save()
+
+
+class OpeningExceptionFactory(DjangoModelFactory):
+    hours = factory.SubFactory(OpeningHoursFactory)
+    label = "Holiday"
+    closed = True
+
+    class Meta:
+        model = OpeningException
