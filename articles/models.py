@@ -3,14 +3,12 @@
 import datetime
 import math
 
-from anyascii import anyascii
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.utils.functional import cached_property
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -27,15 +25,12 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from home.models import TranslatedSlugMixin, ascii_slug
+
 from .blocks import ArticleBodyBlock
 
 # Words a patient reads in a minute; used for the "n min read" label.
 READING_WORDS_PER_MINUTE = 200
-
-
-def ascii_slug(text):
-    """A readable ASCII slug for any script: Tamil is transliterated rather than dropped."""
-    return slugify(anyascii(text or ""))
 
 
 class Author(index.Indexed, models.Model):
@@ -166,7 +161,7 @@ class ArticlePageQuerySet(PageQuerySet):
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
 
 
-class BlogIndexPage(Page):
+class BlogIndexPage(TranslatedSlugMixin, Page):
     """The list of articles, newest first, with category and tag filters. Lives under Home."""
 
     intro = models.TextField(
@@ -220,7 +215,7 @@ def nearest_page_number(paginator, raw_number):
     return min(max(number, 1), paginator.num_pages)
 
 
-class ArticlePage(Page):
+class ArticlePage(TranslatedSlugMixin, Page):
     """A health or beauty article written (or reviewed) by the clinic's doctors. Lives under the blog."""
 
     intro = models.CharField(

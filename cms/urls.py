@@ -1,9 +1,13 @@
 from django.conf import settings
-from django.urls import include, path
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home import views as home_views
+
+# Outside the language prefix: the admin (English, see the README), documents and, later, the API.
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -14,5 +18,15 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's page serving comes last: it matches every remaining path.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's front-end patterns, with page serving swapped for ours (which redirects a path given
+# in another language's slugs). It keeps Wagtail's name, so page.url still reverses to it.
+wagtail_frontend_patterns = [
+    pattern for pattern in wagtail_urls.urlpatterns if getattr(pattern, "name", "") != "wagtail_serve"
+] + [re_path(wagtail_urls.serve_pattern, home_views.serve, name="wagtail_serve")]
+
+# Every page is served at /en/<english path>/ and /ta/<tamil path>/; `/` and unprefixed paths
+# redirect by the visitor's language cookie, then Accept-Language, then English.
+urlpatterns += i18n_patterns(
+    path("", include(wagtail_frontend_patterns)),
+    prefix_default_language=True,
+)

@@ -8,7 +8,7 @@ from wagtail.models import Page, Site
 from articles.models import ArticleCategory, ArticlePage, Author
 from home.models import ClinicDetails, HomePage, OpeningHours, OpeningSession
 
-SEED_PATH = "/blog/is-micro-needling-effective-for-reducing-skin-pores/"
+SEED_PATH = "/en/blog/is-micro-needling-effective-for-reducing-skin-pores/"
 
 
 def counts():
@@ -55,7 +55,7 @@ def test_the_demo_site_root_is_the_clinic_home_page(demo):
 
 
 def test_home_page_shows_the_call_to_action_latest_articles_and_hours(client, demo):
-    response = client.get("/")
+    response = client.get("/en/")
     html = response.content.decode()
 
     assert response.status_code == 200
@@ -68,7 +68,7 @@ def test_home_page_shows_the_call_to_action_latest_articles_and_hours(client, de
 
 
 def test_blog_index_lists_the_seed_article(client, demo):
-    response = client.get("/blog/")
+    response = client.get("/en/blog/")
     assert response.status_code == 200
     assert "Is Micro-Needling Effective for Reducing Skin Pores?" in response.content.decode()
 

@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "cms.middleware.PrefixedLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -146,5 +147,7 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 # Field-level translations through modeltranslation; Wagtail's per-tree i18n stays off.
 WAGTAIL_I18N_ENABLED = False
+# Slugs stay ASCII: Tamil titles are transliterated (see home.models.TranslatedSlugMixin).
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
 ARTICLES_PER_PAGE = 10

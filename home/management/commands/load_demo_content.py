@@ -1,4 +1,4 @@
-"""Load the clinic's demo content from home/demo/content.yaml: create what is missing, change nothing else."""
+"""Load the clinic's demo content from home/demo/content.yaml without ever overwriting an editor's work."""
 
 import datetime
 from pathlib import Path
@@ -9,6 +9,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import translation
+from modeltranslation.translator import NotRegistered, translator
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
@@ -18,26 +19,54 @@ from home.models import ClinicDetails, HomePage, OpeningException, OpeningHours,
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
 
-def localized(value, language):
-    """A field's text in one language from either a plain string (English) or a {lang: text} mapping."""
-    if isinstance(value, dict):
-        return value.get(language)
-    return value if language == settings.LANGUAGE_CODE else None
+def translated_field_names(model):
+    try:
+        return set(translator.get_options_for_model(model).all_fields)
+    except NotRegistered:
+        return set()
 
 
-def translated_fields(instance, data, field_names):
-    """Field values for the default language plus `<field>_<lang>` where the model has translations."""
+def field_values(model, data, field_names):
+    """
+    The values to store for `field_names`, keyed by the attribute to set.
+
+    A translated field gives `<name>_<lang>` for each language in the data (a plain string is
+    English); other fields give `<name>` itself.
+    """
+    translated = translated_field_names(model)
     values = {}
     for name in field_names:
         if name not in data:
             continue
-        values[name] = localized(data[name], settings.LANGUAGE_CODE)
-        if isinstance(data[name], dict):
-            for language, text in data[name].items():
-                localized_name = f"{name}_{language}"
-                if language != settings.LANGUAGE_CODE and hasattr(instance, localized_name):
-                    values[localized_name] = text
+        value = data[name]
+        if isinstance(value, str):
+            value = value.strip()
+        if name not in translated:
+            values[name] = value
+            continue
+        per_language = value if isinstance(value, dict) else {settings.LANGUAGE_CODE: value}
+        for language, text in per_language.items():
+            values[f"{name}_{language}"] = text.strip() if isinstance(text, str) else text
     return values
+
+
+def is_empty(value):
+    if value is None or value == "":
+        return True
+    try:
+        return len(value) == 0  # an empty StreamField stream
+    except TypeError:
+        return False
+
+
+def fill(instance, values):
+    """Set only the fields that are still empty; return the names that were set."""
+    filled = []
+    for name, value in values.items():
+        if is_empty(getattr(instance, name, None)) and not is_empty(value):
+            setattr(instance, name, value)
+            filled.append(name)
+    return filled
 
 
 def parse_time(text):
@@ -47,7 +76,8 @@ def parse_time(text):
 class Command(BaseCommand):
     help = (
         "Create the demo clinic (home, blog, articles, author, categories, opening hours, clinic "
-        "details) from home/demo/content.yaml. Idempotent: existing objects are left as they are."
+        "details) from home/demo/content.yaml. Idempotent: what exists is kept, and only fields "
+        "that are still empty (say, a translation added to the data since) are filled in."
     )
 
     def add_arguments(self, parser):
@@ -57,7 +87,7 @@ class Command(BaseCommand):
         path = Path(options["data"])
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         self.image_dir = path.parent / "images"
-        self.created = []
+        self.changes = []
         with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
             images = self.load_images(data.get("images", []))
             categories = self.load_categories(data.get("categories", []))
@@ -68,15 +98,39 @@ class Command(BaseCommand):
             blog = self.load_blog(data["blog"], home)
             for article in data.get("articles", []):
                 self.load_article(article, blog, categories, authors, images)
-        if self.created:
-            self.stdout.write(self.style.SUCCESS(f"Created {len(self.created)} demo objects:"))
-            for label in self.created:
+        if self.changes:
+            self.stdout.write(self.style.SUCCESS(f"Demo content: {len(self.changes)} changes"))
+            for label in self.changes:
                 self.stdout.write(f"  + {label}")
         else:
             self.stdout.write("Demo content already present; nothing to do.")
 
     def note(self, label):
-        self.created.append(label)
+        self.changes.append(label)
+
+    def save_snippet(self, instance, values, label):
+        """Create the snippet, or fill its empty fields; say what happened."""
+        created = instance.pk is None
+        filled = fill(instance, values)
+        if created or filled:
+            instance.save()
+            self.note(f"{label}" if created else f"{label}: filled {', '.join(filled)}")
+
+    def save_page(self, page, values, parent, label):
+        """Create and publish the page, or fill its empty fields unless an editor has a draft pending."""
+        if page.pk is None:
+            fill(page, values)
+            parent.add_child(instance=page)
+            page.save_revision().publish()
+            self.note(label)
+            return page
+        if page.has_unpublished_changes:
+            return page
+        filled = fill(page, values)
+        if filled:
+            page.save_revision().publish()
+            self.note(f"{label}: filled {', '.join(filled)}")
+        return page
 
     def load_images(self, entries):
         Image = get_image_model()
@@ -84,6 +138,7 @@ class Command(BaseCommand):
         for entry in entries:
             image = Image.objects.filter(title=entry["title"]).first()
             if image is None:
+                # Through the storage API, so that a remote media storage works too.
                 with open(self.image_dir / entry["file"], "rb") as handle:
                     image = Image(title=entry["title"])
                     image.file.save(entry["file"], File(handle), save=False)
@@ -95,37 +150,31 @@ class Command(BaseCommand):
     def load_categories(self, entries):
         categories = {}
         for entry in entries:
-            category = ArticleCategory.objects.filter(slug=entry["slug"]).first()
-            if category is None:
-                category = ArticleCategory(slug=entry["slug"])
-                for name, value in translated_fields(category, entry, ["name"]).items():
-                    setattr(category, name, value)
-                category.save()
-                self.note(f"category {category.name}")
+            category = ArticleCategory.objects.filter(slug=entry["slug"]).first() or ArticleCategory(
+                slug=entry["slug"]
+            )
+            values = field_values(ArticleCategory, entry, ["name"])
+            self.save_snippet(category, values, f"category {entry['slug']}")
             categories[entry["slug"]] = category
         return categories
 
     def load_authors(self, entries, images):
         authors = {}
         for entry in entries:
-            author = Author.objects.filter(slug=entry["slug"]).first()
-            if author is None:
-                author = Author(slug=entry["slug"], photo=images.get(entry.get("photo")))
-                fields = translated_fields(author, entry, ["name", "credentials", "role", "bio"])
-                for name, value in fields.items():
-                    setattr(author, name, value)
-                author.save()
-                self.note(f"author {author.name}")
+            author = Author.objects.filter(slug=entry["slug"]).first() or Author(slug=entry["slug"])
+            values = field_values(Author, entry, ["name", "credentials", "role", "bio"])
+            values["photo"] = images.get(entry.get("photo"))
+            self.save_snippet(author, values, f"author {entry['slug']}")
             authors[entry["slug"]] = author
         return authors
 
     def load_opening_hours(self, entry):
         hours = OpeningHours.objects.filter(name=entry["name"]).first()
         if hours is not None:
+            self.save_snippet(hours, field_values(OpeningHours, entry, ["note"]), f"opening hours {hours}")
             return hours
-        hours = OpeningHours(timezone=entry.get("timezone", "Asia/Kolkata"))
-        for name, value in translated_fields(hours, entry, ["name", "note"]).items():
-            setattr(hours, name, value)
+        hours = OpeningHours(name=entry["name"], timezone=entry.get("timezone", "Asia/Kolkata"))
+        fill(hours, field_values(OpeningHours, entry, ["note"]))
         hours.sessions = [
             OpeningSession(weekday=weekday, opens=parse_time(s["opens"]), closes=parse_time(s["closes"]))
             for s in entry.get("sessions", [])
@@ -139,8 +188,7 @@ class Command(BaseCommand):
                 opens=parse_time(e["opens"]) if e.get("opens") else None,
                 closes=parse_time(e["closes"]) if e.get("closes") else None,
             )
-            for name, value in translated_fields(exception, e, ["label"]).items():
-                setattr(exception, name, value)
+            fill(exception, field_values(OpeningException, e, ["label"]))
             exceptions.append(exception)
         hours.exceptions = exceptions
         hours.full_clean()
@@ -150,8 +198,8 @@ class Command(BaseCommand):
 
     def load_home(self, entry):
         home = HomePage.objects.first()
+        root = Page.get_first_root_node()
         if home is None:
-            root = Page.get_first_root_node()
             # Wagtail's migrations leave a "Welcome to Wagtail" page as the site root; replace it.
             plain_pages = root.get_children().filter(
                 content_type__app_label="wagtailcore", content_type__model="page"
@@ -160,12 +208,8 @@ class Command(BaseCommand):
                 if not welcome.get_children().exists():
                     welcome.delete()
             home = HomePage(slug=entry["slug"])
-            fields = translated_fields(home, entry, ["title", "hero_heading", "hero_intro", "cta_label"])
-            for name, value in fields.items():
-                setattr(home, name, value)
-            root.add_child(instance=home)
-            home.save_revision().publish()
-            self.note(f"home page {home.title}")
+        values = field_values(HomePage, entry, ["title", "hero_heading", "hero_intro", "cta_label"])
+        self.save_page(home, values, root, "home page")
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
             site = Site.objects.create(
@@ -180,42 +224,32 @@ class Command(BaseCommand):
 
     def load_clinic_details(self, entry, site, hours):
         details = ClinicDetails.for_site(site)
-        if details.clinic_name:
-            return
         fields = ["clinic_name", "phone", "whatsapp", "email", "address", "map_url"]
-        for name, value in translated_fields(details, entry, fields).items():
-            setattr(details, name, value.strip() if isinstance(value, str) else value)
-        details.opening_hours = details.opening_hours or hours
-        details.save()
-        self.note(f"clinic details {details.clinic_name}")
+        values = field_values(ClinicDetails, entry, fields)
+        values["opening_hours"] = hours
+        filled = fill(details, values)
+        if filled:
+            details.save()
+            self.note(f"clinic details: filled {', '.join(filled)}")
 
     def load_blog(self, entry, home):
         blog = BlogIndexPage.objects.child_of(home).filter(slug=entry["slug"]).first()
-        if blog is None:
-            blog = BlogIndexPage(slug=entry["slug"])
-            for name, value in translated_fields(blog, entry, ["title", "intro"]).items():
-                setattr(blog, name, value)
-            home.add_child(instance=blog)
-            blog.save_revision().publish()
-            self.note(f"blog {blog.title}")
+        blog = blog or BlogIndexPage(slug=entry["slug"])
+        self.save_page(blog, field_values(BlogIndexPage, entry, ["title", "intro"]), home, "blog")
         return blog
 
     def load_article(self, entry, blog, categories, authors, images):
-        if ArticlePage.objects.child_of(blog).filter(slug=entry["slug"]).exists():
-            return
-        article = ArticlePage(
-            slug=entry["slug"],
-            date=entry["date"],
-            category=categories[entry["category"]],
-            hero_image=images.get(entry.get("hero_image")),
-            reviewed_by=authors.get(entry.get("reviewed_by")),
-            last_reviewed=entry.get("last_reviewed"),
-        )
-        fields = translated_fields(article, entry, ["title", "intro", "hero_image_alt", "body"])
-        for name, value in fields.items():
-            setattr(article, name, value)
-        article.article_authors = [ArticleAuthor(author=authors[slug]) for slug in entry["authors"]]
-        article.tags.set(entry.get("tags", []))
-        blog.add_child(instance=article)
-        article.save_revision().publish()
-        self.note(f"article {article.title}")
+        article = ArticlePage.objects.child_of(blog).filter(slug=entry["slug"]).first()
+        if article is None:
+            article = ArticlePage(
+                slug=entry["slug"],
+                date=entry["date"],
+                category=categories[entry["category"]],
+                hero_image=images.get(entry.get("hero_image")),
+                reviewed_by=authors.get(entry.get("reviewed_by")),
+                last_reviewed=entry.get("last_reviewed"),
+            )
+            article.article_authors = [ArticleAuthor(author=authors[slug]) for slug in entry["authors"]]
+            article.tags.set(entry.get("tags", []))
+        values = field_values(ArticlePage, entry, ["title", "intro", "hero_image_alt", "body"])
+        self.save_page(article, values, blog, f"article {entry['slug']}")

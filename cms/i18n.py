@@ -1,0 +1,46 @@
+"""Which translated fields of an object fell back to the default language, for notices and `lang`."""
+
+from django.conf import settings
+from django.utils.translation import get_language, gettext_noop
+from modeltranslation.translator import NotRegistered, translator
+
+
+def _is_empty(value):
+    if value is None or value == "":
+        return True
+    try:
+        return len(value) == 0  # an empty StreamField stream
+    except TypeError:
+        return False
+
+
+def translated_fields(model):
+    """The names of a model's translated fields (inherited ones included); empty if not registered."""
+    try:
+        return sorted(translator.get_options_for_model(model).all_fields)
+    except NotRegistered:
+        return []
+
+
+def fallback_fields(instance, language=None, fields=None):
+    """
+    The translated fields of `instance` that have no text in `language` (default: the active
+    one) but do in the default language, so what a reader sees there is the default language's.
+    """
+    language = language or get_language()
+    default = settings.LANGUAGE_CODE
+    if language == default:
+        return []
+    names = fields if fields is not None else translated_fields(type(instance))
+    return [
+        name
+        for name in names
+        if name not in ("slug", "url_path")
+        and _is_empty(getattr(instance, f"{name}_{language}", None))
+        and not _is_empty(getattr(instance, f"{name}_{default}", None))
+    ]
+
+
+# Django's own Tamil catalog spells August "ஆகஸ்டு"; the clinic writes "ஆகஸ்ட்". Marking the
+# month here keeps it in our catalog (locale/ta), which takes precedence over Django's.
+CLINIC_SPELLINGS = [gettext_noop("August")]

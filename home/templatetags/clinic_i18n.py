@@ -1,0 +1,59 @@
+"""Template helpers for the two languages: the switcher and hreflang links, and fallback marking."""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+from django.utils.html import format_html
+
+from cms.i18n import fallback_fields
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """
+    One entry per language in settings.LANGUAGES: its code, its name in itself, and this page's
+    URL (relative and absolute) in that language.
+    """
+    request = context.get("request")
+    if request is None:
+        return []
+    page = context.get("page")
+    current = translation.get_language()
+    links = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            if page is not None and getattr(page, "pk", None):
+                url = page.get_url(request)
+            else:
+                url = translate_url(request.get_full_path(), code)
+        if not url:
+            continue
+        links.append(
+            {
+                "code": code,
+                "name": translation.get_language_info(code)["name_local"],
+                "url": url,
+                "full_url": request.build_absolute_uri(url),
+                "is_current": code == current,
+            }
+        )
+    return links
+
+
+@register.simple_tag
+def fell_back(instance, *fields):
+    """True when any of the named fields of `instance` is shown in the default language."""
+    if instance is None:
+        return False
+    return bool(fallback_fields(instance, fields=fields or None))
+
+
+@register.simple_tag
+def lang_attr(instance, *fields):
+    """` lang="en"` when the named fields of `instance` fell back to the default language."""
+    if instance is not None and fallback_fields(instance, fields=fields or None):
+        return format_html(' lang="{}"', settings.LANGUAGE_CODE)
+    return ""

@@ -1,0 +1,42 @@
+"""Page serving for the language-prefixed site."""
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import get_language
+from wagtail.models import Page, Site
+from wagtail.views import serve as wagtail_serve
+
+
+def serve(request, path):
+    """
+    Serve a page by its path in the current language, as Wagtail does.
+
+    A path written in another language's slugs (an old link, or a naive language switch such as
+    /ta/blog/<english-slug>/) is answered with a permanent redirect to the page's own path in the
+    current language instead of a 404.
+    """
+    try:
+        return wagtail_serve(request, path)
+    except Http404:
+        page = find_page_by_other_language_path(request, path)
+        if page is None:
+            raise
+        return redirect(page.get_url(request), permanent=True)
+
+
+def find_page_by_other_language_path(request, path):
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    current = get_language()
+    for language, _name in settings.LANGUAGES:
+        if language == current:
+            continue
+        root_path = getattr(site.root_page, f"url_path_{language}", None)
+        if not root_path:
+            continue
+        page = Page.objects.live().filter(**{f"url_path_{language}": root_path + path}).first()
+        if page is not None:
+            return page.specific
+    return None
