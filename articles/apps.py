@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Articles")
+
+    def ready(self):
+        from cms.search import localize_search_fields
+
+        for model in self.get_models():
+            localize_search_fields(model)

@@ -13,9 +13,6 @@ class BlogIndexPageTR(TranslationOptions):
 @register(ArticlePage)
 class ArticlePageTR(TranslationOptions):
     fields = ("intro", "body", "hero_image_alt")
-    # An untranslated body loads as an empty stream rather than None: treat it as missing too,
-    # so that it falls back to English like every other field.
-    fallback_undefined = {"body": ArticlePage._meta.get_field("body").get_default()}
 
 
 @register(Author)

@@ -27,6 +27,7 @@ wagtail_frontend_patterns = [
 # Every page is served at /en/<english path>/ and /ta/<tamil path>/; `/` and unprefixed paths
 # redirect by the visitor's language cookie, then Accept-Language, then English.
 urlpatterns += i18n_patterns(
+    path("search/", home_views.search, name="search"),
     path("", include(wagtail_frontend_patterns)),
     prefix_default_language=True,
 )

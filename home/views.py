@@ -1,11 +1,18 @@
-"""Page serving for the language-prefixed site."""
+"""Public views of the language-prefixed site: page serving and search."""
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 from wagtail.views import serve as wagtail_serve
+
+from articles.models import nearest_page_number
+
+MAX_QUERY_LENGTH = 200
+SEARCH_RESULTS_PER_PAGE = 10
 
 
 def serve(request, path):
@@ -40,3 +47,22 @@ def find_page_by_other_language_path(request, path):
         if page is not None:
             return page.specific
     return None
+
+
+def search(request):
+    """Site search over live, public pages, in every language; prefixes match too (e.g. "துளை")."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    results = Page.objects.none()
+    if query:
+        pages = Page.objects.live().public().filter(depth__gt=1).specific()
+        results = pages.search(query)
+        if not results:
+            # No whole-word match: try the words as prefixes of indexed words.
+            results = pages.autocomplete(query)
+    paginator = Paginator(results, SEARCH_RESULTS_PER_PAGE)
+    page_number = nearest_page_number(paginator, request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "home/search_results.html",
+        {"query": query, "results": paginator.page(page_number) if query else None},
+    )

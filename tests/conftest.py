@@ -2,9 +2,26 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.utils import translation
 from wagtail.models import Page, Site
 
 from tests.factories import BlogIndexPageFactory, HomePageFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database is brought up to date the way deployments do it (manage.py migrate_site)."""
+    with django_db_blocker.unblock():
+        call_command("migrate_site", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in English; a request to a /ta/ page leaves Tamil active in its thread."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -28,3 +45,9 @@ def home_page(db):
 @pytest.fixture
 def blog_page(home_page):
     return BlogIndexPageFactory(parent=home_page)
+
+
+@pytest.fixture
+def demo(db):
+    """The clinic's demo content, in English and Tamil, as `make run` loads it."""
+    call_command("load_demo_content", verbosity=0)

@@ -1,17 +1,11 @@
 """Editors can open the edit view of every page type, snippet and setting."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from wagtail.models import Site
 
 from articles.models import ArticleCategory, ArticlePage, Author, BlogIndexPage
 from home.models import HomePage, OpeningHours
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo_content", verbosity=0)
 
 
 @pytest.mark.parametrize("model", [HomePage, BlogIndexPage, ArticlePage])

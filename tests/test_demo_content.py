@@ -1,6 +1,5 @@
 """`load_demo_content` builds the clinic's demo site, and running it again changes nothing."""
 
-import pytest
 from django.core.management import call_command
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
@@ -23,11 +22,6 @@ def counts():
         "clinic details": ClinicDetails.objects.count(),
         "sites": Site.objects.count(),
     }
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo_content", verbosity=0)
 
 
 def test_running_twice_leaves_the_same_counts(demo):

@@ -1,0 +1,76 @@
+"""Search over the text of every language, without indexing a missing translation as "None"."""
+
+from django.conf import settings
+from modelsearch import index as modelsearch_index
+from wagtail.search import index
+
+from cms.i18n import translated_fields
+
+
+class EmptyTranslationMixin:
+    """An empty translation indexes as nothing (fields like RichTextField would make it "None")."""
+
+    def get_value(self, obj):
+        if getattr(obj, self.field_name, None) in (None, ""):
+            return ""
+        return super().get_value(obj)
+
+
+class TranslatedSearchField(EmptyTranslationMixin, index.SearchField):
+    """A full-text field for one language's column."""
+
+
+class TranslatedAutocompleteField(EmptyTranslationMixin, index.AutocompleteField):
+    """A prefix-matching field for one language's column."""
+
+
+def localize_search_fields(model):
+    if getattr(model, "search_fields", None):
+        model.search_fields = localized_fields(model, model.search_fields)
+
+
+def localized_fields(model, fields):
+    """
+    Index every language's column of each translated field the model declares for search.
+
+    For each `SearchField(name)` or `AutocompleteField(name)` on a translated field, the model
+    gets a full-text and a prefix (autocomplete) field per language in settings.LANGUAGES, so
+    searches find Tamil words and Tamil word prefixes as well as English ones.
+    wagtail-modeltranslation adds plain full-text copies for pages only, which index a missing
+    translation as the text "None"; those copies are replaced.
+    """
+    fields = [localize_related(model, field) for field in fields]
+    translated = set(translated_fields(model))
+    if not translated:
+        return fields
+    localized_names = {f"{name}_{code}" for name in translated for code, _ in settings.LANGUAGES}
+    kept = [
+        field
+        for field in fields
+        if not (
+            isinstance(field, (modelsearch_index.SearchField, modelsearch_index.AutocompleteField))
+            and field.field_name in localized_names
+        )
+    ]
+    added = []
+    for field in kept:
+        is_text = isinstance(field, (modelsearch_index.SearchField, modelsearch_index.AutocompleteField))
+        if not is_text or field.field_name not in translated:
+            continue
+        for code, _name in settings.LANGUAGES:
+            name = f"{field.field_name}_{code}"
+            if isinstance(field, modelsearch_index.SearchField):
+                added.append(TranslatedSearchField(name, boost=field.boost))
+            added.append(TranslatedAutocompleteField(name))
+    unique = {}
+    for field in added:
+        unique.setdefault((type(field), field.field_name), field)
+    return kept + list(unique.values())
+
+
+def localize_related(model, field):
+    """A copy of `RelatedFields` whose inner fields cover every language of the related model."""
+    if not isinstance(field, modelsearch_index.RelatedFields):
+        return field
+    related_model = model._meta.get_field(field.field_name).related_model
+    return index.RelatedFields(field.field_name, localized_fields(related_model, field.fields))
