@@ -42,3 +42,24 @@ def test_anonymous_visitors_are_sent_to_the_login(client, demo):
     response = client.get(reverse("wagtailadmin_pages:edit", args=[ArticlePage.objects.first().pk]))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("url_name", "fields"),
+    [
+        ("article", ["title_en", "title_ta", "intro_en", "intro_ta", "body_en", "body_ta", "slug_ta"]),
+        ("author", ["name_en", "name_ta", "credentials_ta", "bio_ta"]),
+        ("clinic", ["clinic_name_en", "clinic_name_ta", "address_ta"]),
+    ],
+)
+def test_editors_get_english_and_tamil_fields_side_by_side(admin_client, demo, url_name, fields):
+    urls = {
+        "article": lambda: reverse("wagtailadmin_pages:edit", args=[ArticlePage.objects.first().pk]),
+        "author": lambda: reverse("wagtailsnippets_articles_author:edit", args=[Author.objects.first().pk]),
+        "clinic": lambda: reverse(
+            "wagtailsettings:edit", args=["home", "clinicdetails", Site.objects.get(is_default_site=True).pk]
+        ),
+    }
+    html = admin_client.get(urls[url_name]()).content.decode()
+    for field in fields:
+        assert f'name="{field}"' in html
