@@ -9,5 +9,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from cms.search import localize_search_fields
 
+        from . import signals  # noqa: F401
+
         for model in self.get_models():
             localize_search_fields(model)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -21,6 +22,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.api import APIField
 from wagtail.fields import StreamField
+from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
@@ -31,6 +33,8 @@ from .blocks import ArticleBodyBlock
 
 # Words a patient reads in a minute; used for the "n min read" label.
 READING_WORDS_PER_MINUTE = 200
+# The rendition article cards on the site show (templates/includes/article_card.html).
+CARD_IMAGE_FILTER = "fill-480x270"
 
 
 class Author(index.Indexed, models.Model):
@@ -62,6 +66,8 @@ class Author(index.Indexed, models.Model):
         related_name="+",
     )
     bio = models.TextField(_("short biography"), max_length=1000, blank=True)
+    # Lets API clients that keep an offline copy find articles whose author changed.
+    updated_at = models.DateTimeField(auto_now=True)
 
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
@@ -116,6 +122,7 @@ class ArticleCategory(index.Indexed, models.Model):
         unique=True,
         help_text=_("Used in filter links, e.g. health-and-beauty-tips."),
     )
+    updated_at = models.DateTimeField(auto_now=True)
 
     panels = [FieldPanel("name"), FieldPanel("slug")]
 
@@ -141,16 +148,33 @@ class ArticlePageTag(TaggedItemBase):
 
 
 class ArticlePageQuerySet(PageQuerySet):
-    def for_listing(self):
-        """Live, public articles, newest first, with what a card shows in a fixed number of queries."""
+    def visible(self):
+        """What patients and apps may see: live, public, and within any go-live/expiry window."""
+        now = timezone.now()
         return (
             self.live()
             .public()
-            .select_related("category", "hero_image")
+            .filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
+            .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+        )
+
+    def for_listing(self, renditions=(CARD_IMAGE_FILTER,)):
+        """
+        Visible articles, newest first, with everything a card shows fetched in a fixed number of
+        queries whatever their number: category, authors and their photos, tags, hero images and
+        the image `renditions` (filter specs) the caller will use.
+        """
+        images = get_image_model().objects.prefetch_renditions(*renditions)
+        return (
+            self.visible()
+            .select_related("category")
             .prefetch_related(
+                Prefetch("hero_image", queryset=images),
                 Prefetch(
                     "article_authors",
-                    queryset=ArticleAuthor.objects.select_related("author__photo").order_by("sort_order"),
+                    queryset=ArticleAuthor.objects.select_related("author")
+                    .prefetch_related(Prefetch("author__photo", queryset=images))
+                    .order_by("sort_order"),
                 ),
                 "tags",
             )
@@ -333,7 +357,7 @@ class ArticlePage(TranslatedSlugMixin, Page):
         text = " ".join(self.body.stream_block.get_searchable_content(self.body))
         return max(1, math.ceil(len(text.split()) / READING_WORDS_PER_MINUTE))
 
-    def related_articles(self, count=3):
+    def related_articles(self, count=3, renditions=(CARD_IMAGE_FILTER,)):
         """Other live articles sharing the category or a tag, newest first."""
         matches = Q()
         if self.category_id:
@@ -343,7 +367,8 @@ class ArticlePage(TranslatedSlugMixin, Page):
             matches |= Q(pk__in=ArticlePageTag.objects.filter(tag_id__in=tag_ids).values("content_object_id"))
         if not matches:
             return ArticlePage.objects.none()
-        return ArticlePage.objects.for_listing().filter(matches).exclude(pk=self.pk)[:count]
+        related = ArticlePage.objects.for_listing(renditions=renditions).filter(matches)
+        return related.exclude(pk=self.pk)[:count]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -355,7 +380,9 @@ class ArticleAuthor(Orderable):
     """Links an article to one of its authors, in the order the editor gives."""
 
     page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="article_authors")
-    author = models.ForeignKey(Author, verbose_name=_("author"), on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(
+        Author, verbose_name=_("author"), on_delete=models.CASCADE, related_name="article_links"
+    )
 
     panels = [FieldPanel("author")]
 
@@ -364,3 +391,20 @@ class ArticleAuthor(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("article author")
         verbose_name_plural = _("article authors")
+
+
+class ArticleRemoval(models.Model):
+    """
+    A record that an article stopped being public (unpublished or deleted), kept so that apps
+    syncing an offline copy (`updated_since`) learn which articles to drop.
+    """
+
+    page_id = models.PositiveIntegerField(db_index=True)
+    removed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("article removal")
+        ordering = ["removed_at"]
+
+    def __str__(self):
+        return f"{self.page_id} @ {self.removed_at:%Y-%m-%d %H:%M}"

@@ -1,20 +1,78 @@
-"""Project middleware."""
+"""Project middleware: choosing the language, for the site and for the API."""
 
+from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import trans_real
+
+from cms.problems import problem
+
+API_PREFIX = "/api/"
+
+
+def supported_languages():
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def language_from_accept_header(header):
+    """The first supported language in an Accept-Language header, or None (malformed or no match)."""
+    for accepted, _quality in trans_real.parse_accept_lang_header(header or ""):
+        if accepted == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(accepted)
+        except LookupError:
+            continue
+    return None
 
 
 class PrefixedLocaleMiddleware(LocaleMiddleware):
     """
-    Django's LocaleMiddleware, except for paths that live outside the /en/ and /ta/ prefixes.
+    Django's LocaleMiddleware for the site, and the API's own language rules under /api/.
 
-    Django redirects any 404 without a language prefix to the prefixed URL when that would
-    resolve, and Wagtail's catch-all page pattern resolves everything: an API 404 would become
-    a redirect to /en/api/.... The API, the admin and files keep their own answers.
+    The site: pages live under /en/ and /ta/; `/` and unprefixed paths redirect by cookie, then
+    Accept-Language, then English. Paths outside the prefixes (admin, documents, static, media)
+    keep their own answers: Django would otherwise redirect any of their 404s to /en/....
+
+    The API: `?lang=` or else `Accept-Language` picks the language (default English); an
+    unsupported `lang`, or Wagtail's per-tree `?locale=` (not used here), is a 400 that says what
+    to send instead. Every API response says `Content-Language` and varies on Accept-Language.
     """
 
-    unprefixed_paths = ("/api/", "/admin/", "/documents/", "/static/", "/media/")
+    unprefixed_paths = ("/admin/", "/documents/", "/static/", "/media/")
+
+    def process_request(self, request):
+        if not request.path_info.startswith(API_PREFIX):
+            return super().process_request(request)
+        languages = supported_languages()
+        if "locale" in request.GET:
+            return problem(
+                400,
+                "This API does not use Wagtail's `locale`: choose the language with `lang` "
+                "or the Accept-Language header.",
+                supported_languages=languages,
+            )
+        requested = request.GET.get("lang")
+        if requested is not None:
+            if requested not in languages:
+                return problem(400, f"Unsupported lang {requested!r}.", supported_languages=languages)
+            # Handled here for every endpoint, so the endpoints never see it.
+            request.GET = request.GET.copy()
+            del request.GET["lang"]
+            language = requested
+        else:
+            language = language_from_accept_header(request.headers.get("Accept-Language"))
+        language = language or settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        return None
 
     def process_response(self, request, response):
+        if request.path_info.startswith(API_PREFIX):
+            response.headers.setdefault("Content-Language", translation.get_language())
+            patch_vary_headers(response, ("Accept-Language",))
+            return response
         if request.path_info.startswith(self.unprefixed_paths):
             return response
         return super().process_response(request, response)

@@ -5,12 +5,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.api import api
 from home import views as home_views
 
-# Outside the language prefix: the admin (English, see the README), documents and, later, the API.
+# Outside the language prefix: the admin (English, see the README), documents and the API.
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v3/", api.urls),
 ]
 
 if settings.DEBUG:

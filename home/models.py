@@ -96,7 +96,10 @@ class HomePage(TranslatedSlugMixin, Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text=_("Where the button leads. Left empty, it calls the clinic's phone number."),
+        help_text=_(
+            "Where the button leads. Left empty, it leads to the Book a Consultation page, "
+            "or calls the clinic's phone number when there is none."
+        ),
     )
     body = RichTextField(
         _("about the clinic"),
@@ -132,7 +135,7 @@ class HomePage(TranslatedSlugMixin, Page):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["articles.BlogIndexPage"]
+    subpage_types = ["articles.BlogIndexPage", "consultations.BookingPage"]
     max_count = 1
 
     class Meta:
@@ -255,6 +258,14 @@ class OpeningHours(index.Indexed, ClusterableModel):
         """The first exception on a date, or None: templates use its label."""
         exceptions = self._exceptions.get(date)
         return exceptions[0] if exceptions else None
+
+    def weekly_sessions(self, weekday):
+        """The regular (opens, closes) sessions of a weekday (0 = Monday), ignoring exceptions."""
+        return self._weekly[weekday]
+
+    def exception_dates(self, start, end):
+        """The dates from `start` to `end` (inclusive) that have an exception, in order."""
+        return sorted(date for date in self._exceptions if start <= date <= end)
 
     def is_open(self, at=None):
         """True when `at` (an aware datetime, default now) falls inside a session."""

@@ -2,6 +2,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 from django.utils import translation
 from wagtail.models import Page, Site
@@ -22,6 +23,13 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Cached responses must not leak between tests (ids are reused after each rollback)."""
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -7,6 +7,7 @@ import wagtail_factories
 from factory.django import DjangoModelFactory
 
 from articles.models import ArticleAuthor, ArticleCategory, ArticlePage, Author, BlogIndexPage
+from consultations.models import BookingPage, ConsultationRequest
 from home.models import HomePage, OpeningException, OpeningHours, OpeningSession
 
 
@@ -111,3 +112,38 @@ class OpeningExceptionFactory(DjangoModelFactory):
 
     class Meta:
         model = OpeningException
+
+
+class BookingPageFactory(wagtail_factories.PageFactory):
+    title = "Book a Consultation"
+    title_ta = "ஆலோசனைக்கு முன்பதிவு"
+    slug = "book"
+    intro = "<p>Tell us when you would like to come.</p>"
+    intro_ta = "<p>எப்போது வர விரும்புகிறீர்கள் என்று சொல்லுங்கள்.</p>"
+    privacy_notice = "<p>We use your details only to arrange your consultation.</p>"
+    privacy_notice_ta = "<p>உங்கள் விவரங்களை ஆலோசனைக்கு மட்டுமே பயன்படுத்துகிறோம்.</p>"
+    thank_you_heading = "Thank you for your request"
+    thank_you_heading_ta = "உங்கள் கோரிக்கைக்கு நன்றி"
+    thank_you_text = "<p>We will call you within one working day.</p>"
+    thank_you_text_ta = "<p>ஒரு வேலை நாளுக்குள் உங்களை அழைப்போம்.</p>"
+
+    class Meta:
+        model = BookingPage
+
+
+class ConsultationRequestFactory(DjangoModelFactory):
+    """A stored request for next Monday's morning session (the date need not be valid today)."""
+
+    name = factory.Sequence(lambda n: f"Patient {n}")
+    phone = "+919876543210"
+    email = ""
+    preferred_date = factory.LazyFunction(
+        lambda: datetime.date.today() + datetime.timedelta(days=7 - datetime.date.today().weekday())
+    )
+    preferred_session = datetime.time(10)
+    reason = "Acne on the cheeks."
+    language = "en"
+    consent = True
+
+    class Meta:
+        model = ConsultationRequest

@@ -16,7 +16,7 @@ from tests.factories import ArticlePageFactory
 
 NOTICE_TA = "இந்தப் பக்கம் இன்னும் தமிழில் மொழிபெயர்க்கப்படவில்லை"
 PO_FILE = Path(settings.BASE_DIR) / "locale" / "ta" / "LC_MESSAGES" / "django.po"
-SOURCE_DIRS = ["cms", "home", "articles", "templates"]
+SOURCE_DIRS = ["cms", "home", "articles", "consultations", "templates"]
 
 
 def url_in(page, language):

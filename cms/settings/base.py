@@ -2,12 +2,19 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
+
+
+def redis_url_with_db(url, db):
+    """The same Redis server as `url`, another database number."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{db}"))
 
 
 def env_list(name, default=""):
@@ -25,7 +32,10 @@ INSTALLED_APPS = [
     "modeltranslation",
     "home",
     "articles",
+    "consultations",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
+    "wagtail.api.v3",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
@@ -39,6 +49,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "corsheaders",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -49,6 +60,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    # ETag/If-None-Match → 304 for every response, cached ones included.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "cms.cache.UpdatePublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.PrefixedLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -57,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that a cached public response skips everything above that it can.
+    "cms.cache.FetchPublicFromCacheMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -89,16 +106,28 @@ DATABASES = {
     )
 }
 
-# Local memory by default; REDIS_URL (e.g. redis://127.0.0.1:6379/0) switches to Redis.
-if os.environ.get("REDIS_URL"):
+# Local memory by default; REDIS_URL (e.g. redis://127.0.0.1:6379/0) switches to Redis. The
+# "public" cache holds only cached public responses (cms/cache.py) and is cleared whenever content
+# changes, so with Redis it gets a database of its own (PUBLIC_CACHE_REDIS_URL, default: db 1).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
     CACHES = {
-        "default": {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "public": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
+            "LOCATION": os.environ.get("PUBLIC_CACHE_REDIS_URL", redis_url_with_db(REDIS_URL, 1)),
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "public": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "public"},
+    }
+CACHE_MIDDLEWARE_ALIAS = "public"
+CACHE_MIDDLEWARE_KEY_PREFIX = "public"
+# How long browsers, and this cache, keep a public response (content changes clear it at once).
+CACHE_MIDDLEWARE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
+PUBLIC_CACHE_PATHS = ["/api/"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -151,3 +180,24 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
 ARTICLES_PER_PAGE = 10
+
+# API
+WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
+WAGTAILAPI_LIMIT_MAX = 50
+# Rich text in API responses as display HTML, with links resolved to public URLs.
+WAGTAILAPI_RICH_TEXT_FORMAT = "html"
+# Browsers on these origins (comma-separated, e.g. https://app.example.org) may call the API.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
+
+# Book a Consultation (the consultations app). The rate limit is per client IP address, as
+# "count/period" (s, m, h or d, e.g. "5/h"); an empty value turns it off (benchmarks).
+CONSULTATION_RATE_LIMIT = os.environ.get("CONSULTATION_RATE_LIMIT", "5/h") or None
+CONSULTATION_RETENTION_DAYS = int(os.environ.get("CONSULTATION_RETENTION_DAYS", "365"))
+# Where new requests are announced when the Clinic details setting has no email address.
+CONSULTATION_NOTIFY_EMAIL = os.environ.get("CONSULTATION_NOTIFY_EMAIL", "")
+# The request header a trusted reverse proxy sets to the visitor's address (e.g. X-Forwarded-For);
+# empty: the address of the connection itself. Never set it without such a proxy in front.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+# django-ratelimit counts in the cache; a cache outage must not stop patients from booking.
+RATELIMIT_FAIL_OPEN = True

@@ -14,6 +14,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from articles.models import ArticleAuthor, ArticleCategory, ArticlePage, Author, BlogIndexPage
+from consultations.models import BookingPage
 from home.models import ClinicDetails, HomePage, OpeningException, OpeningHours, OpeningSession
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -75,9 +76,9 @@ def parse_time(text):
 
 class Command(BaseCommand):
     help = (
-        "Create the demo clinic (home, blog, articles, author, categories, opening hours, clinic "
-        "details) from home/demo/content.yaml. Idempotent: what exists is kept, and only fields "
-        "that are still empty (say, a translation added to the data since) are filled in."
+        "Create the demo clinic (home, blog, articles, booking page, author, categories, opening "
+        "hours, clinic details) from home/demo/content.yaml. Idempotent: what exists is kept, and "
+        "only fields that are still empty (say, a translation added to the data since) are filled in."
     )
 
     def add_arguments(self, parser):
@@ -98,6 +99,8 @@ class Command(BaseCommand):
             blog = self.load_blog(data["blog"], home)
             for article in data.get("articles", []):
                 self.load_article(article, blog, categories, authors, images)
+            if data.get("booking"):
+                self.load_booking(data["booking"], home)
         if self.changes:
             self.stdout.write(self.style.SUCCESS(f"Demo content: {len(self.changes)} changes"))
             for label in self.changes:
@@ -237,6 +240,12 @@ class Command(BaseCommand):
         blog = blog or BlogIndexPage(slug=entry["slug"])
         self.save_page(blog, field_values(BlogIndexPage, entry, ["title", "intro"]), home, "blog")
         return blog
+
+    def load_booking(self, entry, home):
+        # There is one booking page (max_count = 1): an editor's, wherever it is, is kept.
+        page = BookingPage.objects.first() or BookingPage(slug=entry["slug"])
+        fields = ["title", "intro", "privacy_notice", "thank_you_heading", "thank_you_text"]
+        self.save_page(page, field_values(BookingPage, entry, fields), home, "booking page")
 
     def load_article(self, entry, blog, categories, authors, images):
         article = ArticlePage.objects.child_of(blog).filter(slug=entry["slug"]).first()

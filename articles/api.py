@@ -1,0 +1,437 @@
+"""The articles part of the public API: article cards and details, authors and categories."""
+
+import datetime
+import re
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import translation
+from ninja import Field, Path, Query, Router, Schema
+from ninja.errors import HttpError
+from wagtail.api.v3.auth import BearerTokenAuth
+from wagtail.models import Page, Site
+
+from cms.i18n import fallback_fields
+from cms.problems import documented_errors
+
+from .models import ArticleCategory, ArticlePage, ArticleRemoval, Author
+
+router = Router(tags=["articles"])
+
+# Hero images come in fixed widths, as WebP; author photos as small squares.
+HERO_RENDITIONS = {400: "width-400|format-webp", 800: "width-800|format-webp", 1200: "width-1200|format-webp"}
+PHOTO_RENDITION = "fill-160x160|format-webp"
+API_RENDITIONS = (*HERO_RENDITIONS.values(), PHOTO_RENDITION)
+MAX_LIMIT = 50
+CARD_FIELDS = ("title", "intro", "hero_image_alt")
+DETAIL_FIELDS = ("title", "intro", "hero_image_alt", "body")
+
+
+# Schemas ------------------------------------------------------------------------------------------
+
+
+class Rendition(Schema):
+    url: str
+    width: int
+    height: int
+
+
+class HeroImage(Schema):
+    alt: str
+    renditions: list[Rendition] = Field(description="The same image at fixed widths, WebP, narrowest first.")
+
+
+class AuthorSummary(Schema):
+    id: int
+    slug: str
+    name: str
+    credentials: str
+    role: str
+    photo_url: str | None
+
+
+class AuthorDetail(AuthorSummary):
+    bio: str
+    article_count: int
+
+
+class CategorySummary(Schema):
+    id: int
+    slug: str
+    name: str
+
+
+class CategoryWithCount(CategorySummary):
+    article_count: int = Field(description="Live, public articles in this category.")
+
+
+class ItemMeta(Schema):
+    language: str = Field(description="The language of this item's text.")
+    fallback_fields: list[str] = Field(
+        description="Fields shown in the default language because they are not translated yet."
+    )
+
+
+class ArticleCard(Schema):
+    id: int
+    title: str
+    intro: str
+    date: datetime.date
+    authors: list[AuthorSummary]
+    category: CategorySummary | None
+    tags: list[str]
+    hero_image: HeroImage | None
+    reading_time: int = Field(description="Minutes.")
+    urls: dict[str, str] = Field(description="The article's web page in each language.")
+    last_published_at: datetime.datetime | None
+    meta: ItemMeta
+
+
+class ArticleDetail(ArticleCard):
+    body: list[dict] = Field(
+        description="Blocks (heading, paragraph, image, quote, callout); rich text is HTML with "
+        "absolute links in the requested language."
+    )
+    reviewed_by: AuthorSummary | None
+    last_reviewed: datetime.date | None
+    related: list[ArticleCard]
+
+
+class ArticleList(Schema):
+    count: int = Field(description="Articles matching the filters, before limit and offset.")
+    items: list[ArticleCard]
+    removed_ids: list[int] = Field(
+        description="With `updated_since`: articles unpublished or deleted since then, to drop."
+    )
+    server_time: datetime.datetime = Field(description="Pass as the next `updated_since`.")
+
+
+class ArticleFilters(Schema):
+    category: str | None = Field(None, description="Category slug.")
+    tag: str | None = Field(None, description="Tag slug.")
+    author: str | None = Field(None, description="Author slug.")
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    search: str | None = Field(None, max_length=200, description="Words or word prefixes, any language.")
+    ordering: str = Field("-date", pattern=r"^-?date$", description="`date` or `-date` (newest first).")
+    limit: int = Field(20, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=100_000)
+    updated_since: datetime.datetime | None = Field(
+        None, description="ISO 8601 with timezone: only what changed since, plus `removed_ids`."
+    )
+
+
+# Serialisation ------------------------------------------------------------------------------------
+
+_RELATIVE_URL = re.compile(r'(\s(?:href|src)=")(/[^/"][^"]*)"')
+
+
+def absolute_html(html, request):
+    """Root-relative links and image sources in HTML made absolute for the requesting host."""
+    base = request.build_absolute_uri("/").rstrip("/")
+    return _RELATIVE_URL.sub(lambda m: f'{m.group(1)}{base}{m.group(2)}"', html)
+
+
+def rendition_data(image, spec, request):
+    rendition = image.get_rendition(spec)
+    return {
+        "url": request.build_absolute_uri(rendition.url),
+        "width": rendition.width,
+        "height": rendition.height,
+    }
+
+
+def author_data(author, request):
+    photo = author.photo
+    return {
+        "id": author.pk,
+        "slug": author.slug,
+        "name": author.name,
+        "credentials": author.credentials,
+        "role": author.role,
+        "photo_url": rendition_data(photo, PHOTO_RENDITION, request)["url"] if photo else None,
+    }
+
+
+def page_urls(page, request):
+    urls = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            url = page.get_url(request)
+        if url:
+            urls[code] = request.build_absolute_uri(url)
+    return urls
+
+
+def card_data(article, request):
+    image = article.hero_image
+    return {
+        "id": article.pk,
+        "title": article.title,
+        "intro": article.intro,
+        "date": article.date,
+        "authors": [author_data(author, request) for author in article.authors],
+        "category": (
+            {"id": article.category.pk, "slug": article.category.slug, "name": article.category.name}
+            if article.category
+            else None
+        ),
+        "tags": [tag.name for tag in article.tags.all()],
+        "hero_image": (
+            {
+                "alt": article.hero_image_alt,
+                "renditions": [rendition_data(image, spec, request) for spec in HERO_RENDITIONS.values()],
+            }
+            if image
+            else None
+        ),
+        "reading_time": article.reading_time,
+        "urls": page_urls(article, request),
+        "last_published_at": article.last_published_at,
+        "meta": {
+            "language": translation.get_language(),
+            "fallback_fields": fallback_fields(article, fields=CARD_FIELDS),
+        },
+    }
+
+
+def detail_data(article, request):
+    context = {"request": request}
+    body = article.body.stream_block.get_api_representation(article.body, context)
+    data = card_data(article, request)
+    data.update(
+        body=[absolutize_block(block, request) for block in body],
+        reviewed_by=author_data(article.reviewed_by, request) if article.reviewed_by else None,
+        last_reviewed=article.last_reviewed,
+        related=[
+            card_data(related, request) for related in article.related_articles(renditions=API_RENDITIONS)
+        ],
+    )
+    data["meta"]["fallback_fields"] = fallback_fields(article, fields=DETAIL_FIELDS)
+    return data
+
+
+def absolutize_block(block, request):
+    """Rich text inside a block's value gets absolute links; other values pass through."""
+
+    def fix(value):
+        if isinstance(value, str) and ("href=" in value or "src=" in value):
+            return absolute_html(value, request)
+        if isinstance(value, dict):
+            return {key: fix(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [fix(item) for item in value]
+        return value
+
+    return fix(block)
+
+
+# Queries ------------------------------------------------------------------------------------------
+
+
+def articles_for_site(request):
+    site = Site.find_for_request(request)
+    articles = ArticlePage.objects.for_listing(renditions=API_RENDITIONS)
+    return articles.descendant_of(site.root_page) if site else articles.none()
+
+
+def reject_unknown_parameters(request, names=()):
+    """A 400 naming the query parameters this endpoint does not know, rather than ignoring them."""
+    allowed = set(names) | {"lang"}
+    unknown = sorted(set(request.GET) - allowed)
+    if unknown:
+        raise HttpError(
+            400,
+            f"Unknown query parameter(s): {', '.join(unknown)}. Supported: {', '.join(sorted(allowed))}.",
+        )
+
+
+def search_ids(query):
+    """Ids of live articles matching `query`, best first: whole words, or else word prefixes."""
+    # The search backend filters only on indexed fields, so search the live articles and let
+    # the caller intersect with its own (visibility, filters) queryset.
+    articles = ArticlePage.objects.live()
+    ids = [page.pk for page in articles.search(query)]
+    return ids or [page.pk for page in articles.autocomplete(query)]
+
+
+# Endpoints ----------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/articles/",
+    response=ArticleList,
+    summary="List articles",
+    operation_id="articles_list",
+    openapi_extra=documented_errors(400, 422),
+)
+def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
+    reject_unknown_parameters(request, ArticleFilters.model_fields)
+    if filters.updated_since is not None and filters.updated_since.tzinfo is None:
+        raise HttpError(400, "updated_since needs a timezone, e.g. 2024-01-31T10:00:00+05:30.")
+    for value in (filters.updated_since, filters.date_from, filters.date_to):
+        if value is not None and not 1900 <= value.year <= 2200:
+            raise HttpError(400, "Dates must fall between the years 1900 and 2200.")
+    server_time = datetime.datetime.now(datetime.UTC)
+
+    articles = articles_for_site(request)
+    if filters.category:
+        articles = articles.filter(category__slug=filters.category)
+    if filters.tag:
+        articles = articles.filter(tags__slug=filters.tag)
+    if filters.author:
+        articles = articles.filter(article_authors__author__slug=filters.author)
+    if filters.date_from:
+        articles = articles.filter(date__gte=filters.date_from)
+    if filters.date_to:
+        articles = articles.filter(date__lte=filters.date_to)
+    removed_ids = []
+    if filters.updated_since:
+        since = filters.updated_since
+        articles = articles.filter(
+            Q(last_published_at__gt=since)
+            | Q(category__updated_at__gt=since)
+            | Q(article_authors__author__updated_at__gt=since)
+        )
+        removed_ids = sorted(
+            set(ArticleRemoval.objects.filter(removed_at__gt=since).values_list("page_id", flat=True))
+        )
+    if filters.ordering == "date":
+        articles = articles.order_by("date", "first_published_at", "pk")
+    articles = articles.distinct()
+
+    if filters.search:
+        ranked = search_ids(filters.search)
+        matching = set(articles.filter(pk__in=ranked).values_list("pk", flat=True))
+        ids = [pk for pk in ranked if pk in matching]
+        count = len(ids)
+        window = ids[filters.offset : filters.offset + filters.limit]
+        by_id = {article.pk: article for article in articles.filter(pk__in=window)}
+        page_items = [by_id[pk] for pk in window]
+    else:
+        count = articles.count()
+        page_items = list(articles[filters.offset : filters.offset + filters.limit])
+
+    return {
+        "count": count,
+        "items": [card_data(article, request) for article in page_items],
+        "removed_ids": removed_ids,
+        "server_time": server_time,
+    }
+
+
+@router.get(
+    "/articles/find/",
+    response=ArticleDetail,
+    summary="Find an article by its web path, in either language",
+    operation_id="articles_find",
+    openapi_extra=documented_errors(400, 404, 422),
+)
+def find_article(request: HttpRequest, path: str = Query(..., max_length=500, examples=["/ta/vlaipptivu/"])):
+    """`path` is the article's web path with its language prefix, e.g. `/en/blog/<slug>/`."""
+    reject_unknown_parameters(request, {"path"})
+    match = re.fullmatch(r"/?([a-z]{2,3})(/.*)", path.strip())
+    languages = [code for code, _name in settings.LANGUAGES]
+    if not match or match.group(1) not in languages:
+        raise HttpError(400, f"path must start with a language prefix: {', '.join(languages)}.")
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404("No site.")
+    language, rest = match.groups()
+    rest = rest if rest.endswith("/") else rest + "/"
+    root_path = getattr(site.root_page, f"url_path_{language}")
+    page = (
+        Page.objects.filter(**{f"url_path_{language}": root_path + rest.lstrip("/")})
+        .type(ArticlePage)
+        .first()
+    )
+    if page is None:
+        raise Http404("No article has this path.")
+    article = get_object_or_404(articles_for_site(request), pk=page.pk)
+    return detail_data(article, request)
+
+
+@router.get(
+    "/articles/{article_id}/",
+    response=ArticleDetail,
+    summary="Article detail",
+    operation_id="articles_detail",
+    openapi_extra=documented_errors(400, 404, 422),
+)
+def get_article(request: HttpRequest, article_id: int = Path(..., ge=1, le=2**31 - 1)):
+    reject_unknown_parameters(request)
+    article = get_object_or_404(articles_for_site(request), pk=article_id)
+    return detail_data(article, request)
+
+
+@router.get(
+    "/articles/{article_id}/preview/",
+    response=ArticleDetail,
+    summary="Latest draft of an article (editors, for preview)",
+    operation_id="articles_preview",
+    auth=BearerTokenAuth(),
+    openapi_extra=documented_errors(400, 401, 403, 404, 422),
+)
+def preview_article(request: HttpRequest, article_id: int = Path(..., ge=1, le=2**31 - 1)):
+    """The newest revision, published or not, for an editor's API token with edit rights."""
+    reject_unknown_parameters(request)
+    page = get_object_or_404(ArticlePage, pk=article_id)
+    if not page.permissions_for_user(request.user).can_edit():
+        raise HttpError(403, "This token's user may not edit this article.")
+    draft = page.get_latest_revision_as_object()
+    return detail_data(draft, request)
+
+
+def authors_with_counts():
+    visible = ArticlePage.objects.visible().values("pk")
+    return Author.objects.select_related("photo").annotate(
+        article_count=Count("article_links__page", filter=Q(article_links__page__in=visible), distinct=True)
+    )
+
+
+def author_detail(author, request):
+    return {**author_data(author, request), "bio": author.bio, "article_count": author.article_count}
+
+
+@router.get(
+    "/authors/",
+    response=list[AuthorDetail],
+    summary="List authors",
+    operation_id="authors_list",
+    openapi_extra=documented_errors(400),
+)
+def list_authors(request: HttpRequest):
+    reject_unknown_parameters(request)
+    return [author_detail(author, request) for author in authors_with_counts()]
+
+
+@router.get(
+    "/authors/{slug}/",
+    response=AuthorDetail,
+    summary="Author detail",
+    operation_id="authors_detail",
+    openapi_extra=documented_errors(400, 404, 422),
+)
+def get_author(request: HttpRequest, slug: str = Path(..., max_length=120)):
+    reject_unknown_parameters(request)
+    return author_detail(get_object_or_404(authors_with_counts(), slug=slug), request)
+
+
+@router.get(
+    "/categories/",
+    response=list[CategoryWithCount],
+    summary="List categories with their article counts",
+    operation_id="categories_list",
+    openapi_extra=documented_errors(400),
+)
+def list_categories(request: HttpRequest):
+    reject_unknown_parameters(request)
+    visible = ArticlePage.objects.visible().values("pk")
+    categories = ArticleCategory.objects.annotate(
+        article_count=Count("articles", filter=Q(articles__in=visible), distinct=True)
+    )
+    return [
+        {"id": c.pk, "slug": c.slug, "name": c.name, "article_count": c.article_count} for c in categories
+    ]

@@ -1,0 +1,23 @@
+"""
+The project's one API: Wagtail's v3 API (pages, images, documents, snippets, …, added by each
+Wagtail app as it starts) plus the clinic's routers, all in the same OpenAPI document.
+"""
+
+from wagtail.api.v3.api import api
+
+from articles.api import router as articles_router
+from home.api import router as clinic_router
+
+api.title = "Skin clinic API"
+api.description = (
+    "Articles, authors, categories, opening hours and clinic details, in English or Tamil.\n\n"
+    "Choose the language with `?lang=en|ta` or the `Accept-Language` header (default English); "
+    "text fields fall back to English where a translation is missing, and each item's "
+    "`meta.fallback_fields` names them. Wagtail's `?locale=` is not used by this project "
+    "(400). Public reads need no token and are cached briefly (`ETag`, `Last-Modified`, "
+    "`If-None-Match` → 304); editors' preview reads take `Authorization: Bearer <API token>`."
+)
+api.add_router("/", articles_router)
+api.add_router("/", clinic_router)
+
+__all__ = ["api"]

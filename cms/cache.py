@@ -1,0 +1,90 @@
+"""
+Anonymous reads answered from Django's cache, emptied the moment published content changes.
+
+Django's own cache middleware does the work (keys per path, query string and the Vary headers,
+so per language too); these subclasses only decide what is public: GET/HEAD requests under
+settings.PUBLIC_CACHE_PATHS without an Authorization header. The cache alias
+settings.CACHE_MIDDLEWARE_ALIAS holds nothing else, so invalidating it is a plain clear(). With
+several server processes it must be a shared cache (Redis, see REDIS_URL) for that clear() to
+reach them all.
+"""
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
+from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.http import http_date
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+# Saving one of these changes what public pages or API responses show.
+PUBLIC_CONTENT_MODELS = [
+    "articles.Author",
+    "articles.ArticleCategory",
+    "home.OpeningHours",
+    "home.OpeningSession",
+    "home.OpeningException",
+    "home.ClinicDetails",
+    "wagtailimages.Image",
+]
+
+
+def is_public_path(request):
+    return request.path_info.startswith(tuple(settings.PUBLIC_CACHE_PATHS))
+
+
+def is_public_read(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and is_public_path(request)
+        and "Authorization" not in request.headers
+    )
+
+
+class FetchPublicFromCacheMiddleware(FetchFromCacheMiddleware):
+    """Serve a cached copy of a public read; never consult the cache for anything else."""
+
+    def process_request(self, request):
+        if not is_public_read(request):
+            request._cache_update_cache = False
+            return None
+        return super().process_request(request)
+
+
+class UpdatePublicCacheMiddleware(UpdateCacheMiddleware):
+    """Give public reads their caching headers (and store them); keep token reads private."""
+
+    def process_response(self, request, response):
+        if is_public_path(request) and request.method in ("GET", "HEAD"):
+            if "Authorization" in request.headers:
+                patch_cache_control(response, private=True, no_store=True)
+            elif response.status_code == 200 and not response.streaming:
+                if "Cache-Control" not in response:
+                    patch_cache_control(response, public=True, max_age=settings.CACHE_MIDDLEWARE_SECONDS)
+                response.headers.setdefault("Last-Modified", http_date())
+                if not response.has_header("ETag"):
+                    set_response_etag(response)
+        return super().process_response(request, response)
+
+
+def invalidate_public_cache(**kwargs):
+    """Empty the public cache once the current transaction (if any) has committed."""
+    transaction.on_commit(caches[settings.CACHE_MIDDLEWARE_ALIAS].clear)
+
+
+def connect_invalidation():
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(invalidate_public_cache, dispatch_uid=f"public-cache-{id(signal)}")
+    post_delete.connect(_on_delete, dispatch_uid="public-cache-delete")
+    for label in PUBLIC_CONTENT_MODELS:
+        model = apps.get_model(label)
+        post_save.connect(invalidate_public_cache, sender=model, dispatch_uid=f"public-cache-{label}")
+
+
+def _on_delete(sender, **kwargs):
+    from wagtail.models import Page
+
+    if issubclass(sender, Page) or sender._meta.label in PUBLIC_CONTENT_MODELS:
+        invalidate_public_cache()

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsultationsConfig(AppConfig):
+    name = "consultations"
+    verbose_name = _("Consultations")
+
+    def ready(self):
+        from cms.search import localize_search_fields
+
+        for model in self.get_models():
+            localize_search_fields(model)

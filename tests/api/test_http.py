@@ -1,0 +1,142 @@
+"""HTTP behaviour of the API: caching headers, 304s, invalidation on publish, CORS, tokens."""
+
+import pytest
+from django.core.cache import caches
+from wagtail.models import APIToken
+
+from articles.models import ArticlePage
+from tests.factories import ArticlePageFactory
+
+
+def test_public_reads_carry_etag_last_modified_and_public_cache_control(client, demo):
+    for path in ["/api/v3/articles/", "/api/v3/clinic/", "/api/v3/opening-hours/", "/api/v3/pages/"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response["ETag"] and response["Last-Modified"], path
+        assert "public" in response["Cache-Control"] and "max-age=" in response["Cache-Control"], path
+
+
+def test_a_repeated_read_with_if_none_match_is_a_304(client, demo):
+    first = client.get("/api/v3/articles/")
+    again = client.get("/api/v3/articles/", HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_a_different_language_is_a_different_cached_response(client, demo):
+    english = client.get("/api/v3/clinic/").json()["clinic_name"]
+    tamil = client.get("/api/v3/clinic/", HTTP_ACCEPT_LANGUAGE="ta").json()["clinic_name"]
+    assert english != tamil
+
+
+def test_publishing_a_change_is_visible_on_the_next_read(
+    client, blog_page, django_capture_on_commit_callbacks
+):
+    article = ArticlePageFactory(parent=blog_page, title="Before")
+    assert client.get(f"/api/v3/articles/{article.pk}/").json()["title"] == "Before"
+    assert client.get("/api/v3/articles/").json()["items"][0]["title"] == "Before"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "After"
+        article.save_revision().publish()
+
+    assert client.get(f"/api/v3/articles/{article.pk}/").json()["title"] == "After"
+    assert client.get("/api/v3/articles/").json()["items"][0]["title"] == "After"
+
+
+def test_saving_a_snippet_or_setting_is_visible_on_the_next_read(
+    client, demo, django_capture_on_commit_callbacks
+):
+    from articles.models import Author
+    from home.models import ClinicDetails
+
+    assert client.get("/api/v3/authors/").json()[0]["role"] == "Consultant dermatologist"
+    clinic = client.get("/api/v3/clinic/").json()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        author = Author.objects.get(slug="janani-palanivel")
+        author.role = "Chief dermatologist"
+        author.save()
+        details = ClinicDetails.objects.get()
+        details.phone = "+91 44 4000 9999"
+        details.save()
+
+    assert client.get("/api/v3/authors/").json()[0]["role"] == "Chief dermatologist"
+    assert client.get("/api/v3/clinic/").json()["phone"] != clinic["phone"]
+
+
+def test_api_404s_stay_json_404s(client, demo):
+    for path in ["/api/v3/nothing-here/", "/api/v3/articles/99999/", "/api/nope"]:
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "Location" not in response
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_ACCEPT_LANGUAGE": ";;q=foo,,"},
+        {"HTTP_IF_NONE_MATCH": "not-an-etag"},
+        {"HTTP_IF_MODIFIED_SINCE": "the day before yesterday"},
+        {"HTTP_AUTHORIZATION": "Bearer not-a-real-token"},
+        {"HTTP_AUTHORIZATION": "Basic Zm9vOmJhcg=="},
+    ],
+)
+def test_malformed_headers_never_break_a_public_read(client, demo, headers):
+    response = client.get("/api/v3/articles/", **headers)
+    assert response.status_code == 200
+    assert response.json()["count"] == 4
+
+
+def test_cors_allows_listed_origins_only(client, demo, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example.org"]
+
+    allowed = client.get("/api/v3/articles/", HTTP_ORIGIN="https://app.example.org")
+    refused = client.get("/api/v3/articles/", HTTP_ORIGIN="https://evil.example.com")
+    site = client.get("/en/", HTTP_ORIGIN="https://app.example.org")
+
+    assert allowed["Access-Control-Allow-Origin"] == "https://app.example.org"
+    assert "Access-Control-Allow-Origin" not in refused
+    assert "Access-Control-Allow-Origin" not in site
+
+
+@pytest.fixture
+def editor_token(demo, django_user_model):
+    editor = django_user_model.objects.create_superuser("editor", "editor@example.org", "pw")
+    _token, plaintext = APIToken.create_token(user=editor, name="preview")
+    return plaintext
+
+
+def test_an_editor_token_previews_the_latest_draft_in_either_language(client, editor_token):
+    article = ArticlePage.objects.get(slug_en="understanding-hair-fall")
+    article.title = "Understanding Hair Fall (draft)"
+    article.title_ta = "முடி உதிர்தல் (வரைவு)"
+    article.save_revision()  # saved, not published
+
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {editor_token}"}
+    english = client.get(f"/api/v3/articles/{article.pk}/preview/", **auth)
+    tamil = client.get(f"/api/v3/articles/{article.pk}/preview/", {"lang": "ta"}, **auth)
+    public = client.get(f"/api/v3/articles/{article.pk}/")
+
+    assert english.json()["title"] == "Understanding Hair Fall (draft)"
+    assert tamil.json()["title"] == "முடி உதிர்தல் (வரைவு)"
+    assert public.json()["title"] == "Understanding Hair Fall"
+    assert "no-store" in english["Cache-Control"] and "private" in english["Cache-Control"]
+
+
+def test_preview_needs_a_valid_token(client, demo):
+    article = ArticlePage.objects.get(slug_en="understanding-hair-fall")
+    assert client.get(f"/api/v3/articles/{article.pk}/preview/").status_code == 401
+    bad = client.get(f"/api/v3/articles/{article.pk}/preview/", HTTP_AUTHORIZATION="Bearer wagtail_nope")
+    assert bad.status_code == 401
+
+
+def test_a_token_read_is_never_stored_in_the_public_cache(client, editor_token):
+    public_cache = caches["public"]
+    if not hasattr(public_cache, "_cache"):
+        pytest.skip("inspects the local-memory cache")
+    client.get("/api/v3/pages/", HTTP_AUTHORIZATION=f"Bearer {editor_token}")
+    assert not public_cache._cache
+    client.get("/api/v3/pages/")
+    assert public_cache._cache
