@@ -134,13 +134,13 @@ def absolute_html(html, request):
     return _RELATIVE_URL.sub(lambda m: f'{m.group(1)}{base}{m.group(2)}"', html)
 
 
-def rendition_data(image, spec, request):
-    rendition = image.get_rendition(spec)
-    return {
-        "url": request.build_absolute_uri(rendition.url),
-        "width": rendition.width,
-        "height": rendition.height,
-    }
+def renditions_data(image, specs, request):
+    """The image at each filter spec, made in one go if missing, as absolute URLs with sizes."""
+    renditions = image.get_renditions(*specs)
+    return [
+        {"url": request.build_absolute_uri(r.url), "width": r.width, "height": r.height}
+        for r in (renditions[spec] for spec in specs)
+    ]
 
 
 def author_data(author, request):
@@ -151,7 +151,7 @@ def author_data(author, request):
         "name": author.name,
         "credentials": author.credentials,
         "role": author.role,
-        "photo_url": rendition_data(photo, PHOTO_RENDITION, request)["url"] if photo else None,
+        "photo_url": renditions_data(photo, [PHOTO_RENDITION], request)[0]["url"] if photo else None,
     }
 
 
@@ -182,7 +182,7 @@ def card_data(article, request):
         "hero_image": (
             {
                 "alt": article.hero_image_alt,
-                "renditions": [rendition_data(image, spec, request) for spec in HERO_RENDITIONS.values()],
+                "renditions": renditions_data(image, list(HERO_RENDITIONS.values()), request),
             }
             if image
             else None

@@ -29,7 +29,7 @@ from wagtail.search import index
 
 from home.models import TranslatedSlugMixin, ascii_slug
 
-from .blocks import ArticleBodyBlock
+from .blocks import ArticleBodyBlock, count_words
 
 # Words a patient reads in a minute; used for the "n min read" label.
 READING_WORDS_PER_MINUTE = 200
@@ -164,18 +164,17 @@ class ArticlePageQuerySet(PageQuerySet):
         queries whatever their number: category, authors and their photos, tags, hero images and
         the image `renditions` (filter specs) the caller will use.
         """
-        images = get_image_model().objects.prefetch_renditions(*renditions)
+        existing = get_image_model().get_rendition_model().objects.filter(filter_spec__in=renditions)
         return (
             self.visible()
-            .select_related("category")
+            .select_related("category", "hero_image")
             .prefetch_related(
-                Prefetch("hero_image", queryset=images),
+                Prefetch("hero_image__renditions", queryset=existing),
                 Prefetch(
                     "article_authors",
-                    queryset=ArticleAuthor.objects.select_related("author")
-                    .prefetch_related(Prefetch("author__photo", queryset=images))
-                    .order_by("sort_order"),
+                    queryset=ArticleAuthor.objects.select_related("author__photo").order_by("sort_order"),
                 ),
+                Prefetch("article_authors__author__photo__renditions", queryset=existing),
                 "tags",
             )
             .order_by("-date", "-first_published_at", "-pk")
@@ -354,8 +353,7 @@ class ArticlePage(TranslatedSlugMixin, Page):
     @cached_property
     def reading_time(self):
         """Minutes to read the body, rounded up, at least one."""
-        text = " ".join(self.body.stream_block.get_searchable_content(self.body))
-        return max(1, math.ceil(len(text.split()) / READING_WORDS_PER_MINUTE))
+        return max(1, math.ceil(count_words(self.body.raw_data) / READING_WORDS_PER_MINUTE))
 
     def related_articles(self, count=3, renditions=(CARD_IMAGE_FILTER,)):
         """Other live articles sharing the category or a tag, newest first."""

@@ -254,6 +254,7 @@ class BookingPage(TranslatedSlugMixin, RoutablePageMixin, Page):
 
         language = get_language()
         rate_limit_message = ""
+        retry_after = None
         if request.method == "POST":
             try:
                 consultation = submit_consultation_request(
@@ -264,6 +265,7 @@ class BookingPage(TranslatedSlugMixin, RoutablePageMixin, Page):
             except RateLimited as error:
                 form = ConsultationRequestForm(request.POST, language=language)
                 rate_limit_message = error.message
+                retry_after = error.retry_after
             else:
                 request.session[SESSION_REFERENCE_KEY] = consultation.reference
                 # 303: the browser fetches the thank-you page with GET, so reloading it resends nothing.
@@ -276,6 +278,9 @@ class BookingPage(TranslatedSlugMixin, RoutablePageMixin, Page):
             request, context_overrides={"form": form, "rate_limit_message": rate_limit_message}
         )
         add_never_cache_headers(response)  # the form carries a CSRF token
+        if retry_after is not None:
+            response.status_code = 429  # the page still explains it, in the visitor's language
+            response["Retry-After"] = str(retry_after)
         return response
 
     @path("thanks/")

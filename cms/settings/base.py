@@ -63,17 +63,19 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     # ETag/If-None-Match → 304 for every response, cached ones included.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Public reads (cms/cache.py): stored on the way out, answered from the cache on the way in
+    # as soon as the language is known (Django keys cached responses by the active language),
+    # before the rest of the stack runs.
     "cms.cache.UpdatePublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.PrefixedLocaleMiddleware",
+    "cms.cache.FetchPublicFromCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Last, so that a cached public response skips everything above that it can.
-    "cms.cache.FetchPublicFromCacheMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"

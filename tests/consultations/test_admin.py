@@ -228,3 +228,24 @@ def test_staff_inspect_a_request_with_its_time_in_the_clinics_timezone(front_des
     assert response.status_code == 200
     html = response.content.decode()
     assert "Kavya Raman" in html and "1:30 p.m." in html
+
+
+def test_editors_write_the_booking_page_in_english_and_tamil_side_by_side(admin_client, booking_page):
+    response = admin_client.get(reverse("wagtailadmin_pages:edit", args=[booking_page.pk]))
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    for field in [
+        "title_ta",
+        "intro_en",
+        "intro_ta",
+        "privacy_notice_ta",
+        "thank_you_heading_ta",
+        "thank_you_text_ta",
+    ]:
+        assert f'name="{field}"' in html, field
+
+
+def test_editors_can_add_a_booking_page_under_home_when_there_is_none(admin_client, home_page):
+    url = reverse("wagtailadmin_pages:add", args=["consultations", "bookingpage", home_page.pk])
+    assert admin_client.get(url).status_code == 200

@@ -255,7 +255,8 @@ def test_the_rate_limit_answers_with_a_friendly_message_and_stores_nothing(
     response = post(client, booking_page, "en", valid_data)
     html = response.content.decode()
 
-    assert response.status_code == 200
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
     assert "You have sent several requests in a short time. Please try again in" in html
     assert 'href="tel:+914440001234"' in html
     assert ConsultationRequest.objects.count() == 2
@@ -273,7 +274,7 @@ def test_the_rate_limit_counts_each_address_separately(client, booking_page, val
     settings.CONSULTATION_RATE_LIMIT = "1/h"
     assert post(client, booking_page, "en", valid_data, REMOTE_ADDR="10.0.0.1").status_code == 303
     assert post(client, booking_page, "en", valid_data, REMOTE_ADDR="10.0.0.2").status_code == 303
-    assert post(client, booking_page, "en", valid_data, REMOTE_ADDR="10.0.0.1").status_code == 200
+    assert post(client, booking_page, "en", valid_data, REMOTE_ADDR="10.0.0.1").status_code == 429
     assert ConsultationRequest.objects.count() == 2
 
 

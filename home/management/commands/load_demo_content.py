@@ -101,6 +101,8 @@ class Command(BaseCommand):
                 self.load_article(article, blog, categories, authors, images)
             if data.get("booking"):
                 self.load_booking(data["booking"], home)
+        if options["verbosity"] == 0:
+            return
         if self.changes:
             self.stdout.write(self.style.SUCCESS(f"Demo content: {len(self.changes)} changes"))
             for label in self.changes:

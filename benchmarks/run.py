@@ -1,0 +1,210 @@
+"""
+API throughput benchmark: `make bench`.
+
+Builds a throwaway SQLite site with 300 articles, serves it with gunicorn (2 workers) on
+127.0.0.1, and drives it with wrk in interleaved rounds:
+
+- a static file of about the size of a 20-card response, served by whitenoise (the ceiling);
+- the cached public read of 20 article cards (/api/v3/articles/?limit=20);
+- the same list uncached (a second server whose public cache keeps nothing);
+- Wagtail's stock API v2 listing of 20 articles with fields=*.
+
+It prints requests per second (median of the rounds), the ratios the API issue sets targets
+for, and the SQL queries per request. Traffic goes to 127.0.0.1 only, for a bounded time.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT_CACHED, PORT_UNCACHED = 8931, 8932
+ARTICLES = 300
+
+
+def django_env(workdir, **extra):
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="benchmarks.settings",
+        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
+        MEDIA_ROOT=str(workdir / "media"),
+        STATIC_ROOT=str(workdir / "static"),
+        PYTHONPATH=str(ROOT),
+        **extra,
+    )
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def manage(env, *args):
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True, cwd=ROOT)
+
+
+def build_site(env):
+    manage(env, "migrate_site", "-v0")
+    manage(env, "load_demo_content", "-v0")
+    manage(env, "shell", "--no-imports", "-c", CLONE_ARTICLES)
+    manage(env, "collectstatic", "--noinput", "-v0")
+
+
+# Copies the demo articles until there are ARTICLES of them, as published pages.
+CLONE_ARTICLES = f"""
+from articles.models import ArticlePage
+seeds = list(ArticlePage.objects.live())
+blog = seeds[0].get_parent()
+n = ArticlePage.objects.count()
+while n < {ARTICLES}:
+    seed = seeds[n % len(seeds)]
+    copy = seed.copy(to=blog, update_attrs={{"slug": f"{{seed.slug}}-{{n}}", "slug_en": f"{{seed.slug}}-{{n}}",
+        "slug_ta": f"{{seed.slug_ta or seed.slug}}-{{n}}"}}, keep_live=True)
+    n += 1
+"""
+
+
+def start_server(env, port):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "cms.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v3/clinic/", timeout=2)
+            return process
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError(f"gunicorn on port {port} did not start")
+
+
+def wrk(url, seconds, connections):
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non_2xx:
+        raise RuntimeError(f"{url}: {non_2xx.group(1)} error responses\n{out}")
+    return rps
+
+
+def query_counts(env):
+    code = """
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.core.cache import caches
+c = Client(HTTP_HOST="127.0.0.1")
+for label, url in [("ours", "/api/v3/articles/?limit=20"), ("v2", "/api/v2/pages/?type=articles.ArticlePage&fields=*&limit=20")]:
+    c.get(url)
+    caches["public"].clear()
+    with CaptureQueriesContext(connection) as q:
+        assert c.get(url).status_code == 200
+    print(label, len(q))
+"""
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "--no-imports", "-c", code],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return dict(line.split() for line in out.strip().splitlines())
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install -y wrk (make bench does this)")
+
+    workdir = Path(tempfile.mkdtemp(prefix="clinic-bench-"))
+    servers = []
+    try:
+        env = django_env(workdir)
+        print(f"Building a site with {ARTICLES} articles in {workdir} …", flush=True)
+        build_site(env)
+        cards = urllib_free_size(env)
+        static_file = workdir / "static" / "bench-sample.json"
+        static_file.write_bytes(b" " * cards)
+
+        servers.append(start_server(env, PORT_CACHED))
+        servers.append(start_server(django_env(workdir, PUBLIC_CACHE_SECONDS="0"), PORT_UNCACHED))
+        targets = {
+            "static file (whitenoise)": f"http://127.0.0.1:{PORT_CACHED}/static/bench-sample.json",
+            "API list, cached": f"http://127.0.0.1:{PORT_CACHED}/api/v3/articles/?limit=20",
+            "API list, uncached": f"http://127.0.0.1:{PORT_UNCACHED}/api/v3/articles/?limit=20",
+            "stock v2 list, fields=*": (
+                f"http://127.0.0.1:{PORT_UNCACHED}/api/v2/pages/?type=articles.ArticlePage&fields=*&limit=20"
+            ),
+        }
+        for url in targets.values():  # warm: renditions, caches, imports
+            wrk(url, 1, 2)
+        results = {name: [] for name in targets}
+        for round_number in range(1, args.rounds + 1):
+            for name, url in targets.items():
+                results[name].append(wrk(url, args.seconds, args.connections))
+            print(f"round {round_number}/{args.rounds} done", flush=True)
+        queries = query_counts(env)
+    finally:
+        for server in servers:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    medians = {name: statistics.median(values) for name, values in results.items()}
+    static = medians["static file (whitenoise)"]
+    print()
+    print(f"{'target':<28} {'req/s (median)':>15} {'rounds':>28} {'vs static':>10}")
+    for name, values in results.items():
+        rounds = ", ".join(f"{v:.0f}" for v in values)
+        print(f"{name:<28} {medians[name]:>15.0f} {rounds:>28} {medians[name] / static:>10.2f}")
+    print()
+    cached_ratio = medians["API list, cached"] / static
+    uncached_ratio = medians["API list, uncached"] / medians["stock v2 list, fields=*"]
+    print(f"cached read / static file:        {cached_ratio:.2f}  (target ≥ 0.8)")
+    print(f"uncached list / stock v2 listing: {uncached_ratio:.1f}  (target ≥ 5)")
+    print(f"SQL queries per 20-card list: ours {queries['ours']}, stock v2 {queries['v2']}")
+    print(f"response size of a 20-card list: {cards} bytes")
+
+
+def urllib_free_size(env):
+    """The byte size of a 20-card list response, measured through Django's test client."""
+    code = (
+        "from django.test import Client\n"
+        "print(len(Client(HTTP_HOST='127.0.0.1').get('/api/v3/articles/?limit=20').content))"
+    )
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "--no-imports", "-c", code],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return int(out.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,16 @@
+"""Benchmark settings: production settings on 127.0.0.1, plus Wagtail's stock API v2 to compare with."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+from cms.settings.production import *  # noqa: E402, F403
+
+INSTALLED_APPS = [*INSTALLED_APPS, "wagtail.api.v2", "rest_framework"]  # noqa: F405
+ROOT_URLCONF = "benchmarks.urls"
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# Booking requests are not what is measured; never rate-limit the load generator.
+CONSULTATION_RATE_LIMIT = None
