@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format setup messages demo clean
+.PHONY: run test test-services lint format setup messages bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,18 @@ test: $(STAMP) messages
 	$(PY) manage.py makemigrations --check --dry-run --settings=cms.settings.test
 	$(PY) -m pytest
 
+# The suite again against the real servers (PostgreSQL, Redis) instead of SQLite and local memory.
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/13
+test-services: $(STAMP) messages
+	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) PUBLIC_CACHE_REDIS_URL=$(REDIS_TEST_URL:13=14) \
+		$(PY) -m pytest
+
+# API throughput against gunicorn on 127.0.0.1 (wrk from Debian); prints a table. See benchmarks/run.py.
+bench: $(STAMP) messages
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+	$(PY) benchmarks/run.py
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -41,4 +53,4 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .test-media
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -52,22 +52,19 @@ def manage(env, *args):
 def build_site(env):
     manage(env, "migrate_site", "-v0")
     manage(env, "load_demo_content", "-v0")
-    manage(env, "shell", "--no-imports", "-c", CLONE_ARTICLES)
+    django_step(env, "clone", str(ARTICLES))
     manage(env, "collectstatic", "--noinput", "-v0")
 
 
-# Copies the demo articles until there are ARTICLES of them, as published pages.
-CLONE_ARTICLES = f"""
-from articles.models import ArticlePage
-seeds = list(ArticlePage.objects.live())
-blog = seeds[0].get_parent()
-n = ArticlePage.objects.count()
-while n < {ARTICLES}:
-    seed = seeds[n % len(seeds)]
-    copy = seed.copy(to=blog, update_attrs={{"slug": f"{{seed.slug}}-{{n}}", "slug_en": f"{{seed.slug}}-{{n}}",
-        "slug_ta": f"{{seed.slug_ta or seed.slug}}-{{n}}"}}, keep_live=True)
-    n += 1
-"""
+def django_step(env, *args):
+    return subprocess.run(
+        [sys.executable, "-m", "benchmarks.django_side", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 def start_server(env, port):
@@ -103,29 +100,10 @@ def wrk(url, seconds, connections):
     return rps
 
 
-def query_counts(env):
-    code = """
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
-from django.core.cache import caches
-c = Client(HTTP_HOST="127.0.0.1")
-for label, url in [("ours", "/api/v3/articles/?limit=20"), ("v2", "/api/v2/pages/?type=articles.ArticlePage&fields=*&limit=20")]:
-    c.get(url)
-    caches["public"].clear()
-    with CaptureQueriesContext(connection) as q:
-        assert c.get(url).status_code == 200
-    print(label, len(q))
-"""
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "shell", "--no-imports", "-c", code],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return dict(line.split() for line in out.strip().splitlines())
+def measurements(env):
+    """SQL queries per uncached 20-card list (ours, stock v2) and our response's size in bytes."""
+    rows = [line.split() for line in django_step(env, "measure").strip().splitlines()]
+    return {label: (int(queries), int(size)) for label, queries, size in rows}
 
 
 def main():
@@ -145,7 +123,8 @@ def main():
         env = django_env(workdir)
         print(f"Building a site with {ARTICLES} articles in {workdir} …", flush=True)
         build_site(env)
-        cards = urllib_free_size(env)
+        measured = measurements(env)
+        cards = measured["ours"][1]
         static_file = workdir / "static" / "bench-sample.json"
         static_file.write_bytes(b" " * cards)
 
@@ -166,7 +145,6 @@ def main():
             for name, url in targets.items():
                 results[name].append(wrk(url, args.seconds, args.connections))
             print(f"round {round_number}/{args.rounds} done", flush=True)
-        queries = query_counts(env)
     finally:
         for server in servers:
             server.send_signal(signal.SIGTERM)
@@ -185,25 +163,8 @@ def main():
     uncached_ratio = medians["API list, uncached"] / medians["stock v2 list, fields=*"]
     print(f"cached read / static file:        {cached_ratio:.2f}  (target ≥ 0.8)")
     print(f"uncached list / stock v2 listing: {uncached_ratio:.1f}  (target ≥ 5)")
-    print(f"SQL queries per 20-card list: ours {queries['ours']}, stock v2 {queries['v2']}")
+    print(f"SQL queries per 20-card list: ours {measured['ours'][0]}, stock v2 {measured['v2'][0]}")
     print(f"response size of a 20-card list: {cards} bytes")
-
-
-def urllib_free_size(env):
-    """The byte size of a 20-card list response, measured through Django's test client."""
-    code = (
-        "from django.test import Client\n"
-        "print(len(Client(HTTP_HOST='127.0.0.1').get('/api/v3/articles/?limit=20').content))"
-    )
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "shell", "--no-imports", "-c", code],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return int(out.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ Wagtail app as it starts) plus the clinic's routers, all in the same OpenAPI doc
 from wagtail.api.v3.api import api
 
 from articles.api import router as articles_router
+from consultations.api import router as consultations_router
 from home.api import router as clinic_router
 
 api.title = "Skin clinic API"
@@ -19,5 +20,6 @@ api.description = (
 )
 api.add_router("/", articles_router)
 api.add_router("/", clinic_router)
+api.add_router("/", consultations_router)
 
 __all__ = ["api"]

@@ -1,5 +1,8 @@
 """Project middleware: choosing the language, for the site and for the API."""
 
+import re
+from http import HTTPStatus
+
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -45,6 +48,12 @@ class PrefixedLocaleMiddleware(LocaleMiddleware):
     def process_request(self, request):
         if not request.path_info.startswith(API_PREFIX):
             return super().process_request(request)
+        too_large = out_of_range_number(request)
+        if too_large:
+            return problem(400, f"{too_large} is out of range: numbers in the API fit in 32 bits.")
+        if any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
+            # Databases cannot take them (SQLite's full-text search fails with a server error).
+            return problem(400, "Query parameters cannot contain NUL characters.")
         languages = supported_languages()
         if "locale" in request.GET:
             return problem(
@@ -70,9 +79,41 @@ class PrefixedLocaleMiddleware(LocaleMiddleware):
 
     def process_response(self, request, response):
         if request.path_info.startswith(API_PREFIX):
+            response = json_error(response)
             response.headers.setdefault("Content-Language", translation.get_language())
             patch_vary_headers(response, ("Accept-Language",))
             return response
         if request.path_info.startswith(self.unprefixed_paths):
             return response
         return super().process_response(request, response)
+
+
+MAX_NUMBER = 2**31 - 1
+NUMBER = re.compile(r"^[-+]?\d+$")
+
+
+def out_of_range_number(request):
+    """
+    The first path segment or query value that is a whole number too large for a database id or
+    offset, if any. Wagtail's own endpoints pass them to the database unchecked, where SQLite
+    fails with a server error ("datatype mismatch") rather than a clear answer.
+    """
+    values = [segment for segment in request.path_info.split("/") if segment]
+    values += [value for values_ in request.GET.lists() for value in values_[1]]
+    for value in values:
+        if NUMBER.match(value) and abs(int(value)) > MAX_NUMBER:
+            return value[:40]
+    return None
+
+
+def json_error(response):
+    """An API error that Django or Ninja answered in HTML or plain text (a 405, a 404 outside any
+    router, an oversized body…) as problem+json instead, keeping headers such as Allow."""
+    content_type = response.get("Content-Type", "")
+    if response.status_code < 400 or "json" in content_type:
+        return response
+    replacement = problem(response.status_code, HTTPStatus(response.status_code).phrase)
+    for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+        if header in response:
+            replacement[header] = response[header]
+    return replacement

@@ -51,7 +51,8 @@ def find_page_by_other_language_path(request, path):
 
 def search(request):
     """Site search over live, public pages, in every language; prefixes match too (e.g. "துளை")."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    # Only printable text: a NUL or other control character breaks the database's search.
+    query = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable()).strip()[:MAX_QUERY_LENGTH]
     results = Page.objects.none()
     if query:
         pages = Page.objects.live().public().filter(depth__gt=1).specific()

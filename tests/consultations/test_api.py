@@ -1,0 +1,181 @@
+"""Consultation requests over the API: 201 with a reference, translated 422s, idempotency, abuse."""
+
+import datetime
+import json
+import threading
+import urllib.error
+import urllib.request
+
+import pytest
+from django.db import connection
+
+from consultations.models import ConsultationRequest
+
+URL = "/api/v3/consultation-requests/"
+
+
+@pytest.fixture
+def payload(valid_data):
+    data = {key: value for key, value in valid_data.items() if key != "website"}
+    data["consent"] = True
+    return data
+
+
+def post(client, body, *, content_type="application/json", **headers):
+    raw = body if isinstance(body, (str, bytes)) else json.dumps(body)
+    return client.post(URL, data=raw, content_type=content_type, **headers)
+
+
+def test_a_valid_request_is_stored_and_answered_201_with_its_reference(client, payload):
+    response = post(client, payload)
+
+    assert response.status_code == 201
+    data = response.json()
+    stored = ConsultationRequest.objects.get()
+    assert data["reference"] == stored.reference
+    assert data["preferred_session"] == "10:00"
+    assert stored.source == "api"
+    assert stored.phone == "+919876543210"
+    assert stored.language == "ta"
+
+
+def test_the_thank_you_message_follows_the_requested_language(client, payload):
+    tamil = post(client, payload, HTTP_ACCEPT_LANGUAGE="ta").json()["message"]
+    english = post(client, payload).json()["message"]
+    assert any("\u0b80" <= ch <= "\u0bff" for ch in tamil)
+    assert english.startswith("Thank you")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"consent": False}, "consent"),
+        ({"preferred_session": "14:00"}, "preferred_session"),
+        ({"phone": "12345"}, "phone"),
+        ({"name": ""}, "name"),
+        ({"reason": "x" * 2001}, "reason"),
+    ],
+)
+def test_invalid_fields_are_a_422_with_per_field_errors_and_nothing_stored(client, payload, change, field):
+    response = post(client, {**payload, **change})
+
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("application/problem+json")
+    errors = response.json()["errors"]
+    assert field in {error["loc"][-1] for error in errors}
+    assert not ConsultationRequest.objects.exists()
+
+
+def test_a_sunday_and_a_date_in_the_past_are_refused(client, payload, next_monday):
+    sunday = next_monday - datetime.timedelta(days=1)
+    past = next_monday - datetime.timedelta(days=14)
+    for date in (sunday, past):
+        response = post(client, {**payload, "preferred_date": date.isoformat()})
+        assert response.status_code == 422, date
+        fields = {error["loc"][-1] for error in response.json()["errors"]}
+        assert fields & {"preferred_date", "preferred_session"}, date
+    assert not ConsultationRequest.objects.exists()
+
+
+def test_errors_come_in_tamil_when_asked(client, payload):
+    response = post(client, {**payload, "consent": False}, HTTP_ACCEPT_LANGUAGE="ta")
+    messages = " ".join(error["msg"] for error in response.json()["errors"])
+    assert any("\u0b80" <= ch <= "\u0bff" for ch in messages)
+
+    english = post(client, {**payload, "consent": False}, QUERY_STRING="lang=en")
+    assert all(not ("\u0b80" <= ch <= "\u0bff") for error in english.json()["errors"] for ch in error["msg"])
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        ("{not json", "application/json", 400),
+        ("[1, 2, 3]", "application/json", 400),
+        ("name=Kavya", "application/x-www-form-urlencoded", 415),
+        ("{}", "text/plain", 415),
+        ("{" + " " * 20000 + "}", "application/json", 413),
+    ],
+)
+def test_malformed_bodies_are_clear_4xx_and_store_nothing(client, clinic_hours, body, content_type, status):
+    response = client.post(URL, data=body, content_type=content_type)
+    assert response.status_code == status
+    assert response.json()["detail"]
+    assert not ConsultationRequest.objects.exists()
+
+
+def test_a_retried_post_with_the_same_idempotency_key_returns_the_first_result(client, payload):
+    first = post(client, payload, HTTP_IDEMPOTENCY_KEY="app-42-attempt")
+    again = post(client, payload, HTTP_IDEMPOTENCY_KEY="app-42-attempt")
+    other = post(client, payload, HTTP_IDEMPOTENCY_KEY="app-43-attempt")
+
+    assert first.status_code == again.status_code == 201
+    assert again.json()["reference"] == first.json()["reference"]
+    assert other.json()["reference"] != first.json()["reference"]
+    assert ConsultationRequest.objects.count() == 2
+
+
+def test_a_malformed_idempotency_key_is_a_400(client, payload):
+    response = post(client, payload, HTTP_IDEMPOTENCY_KEY="k" * 101)
+    assert response.status_code == 400
+    assert not ConsultationRequest.objects.exists()
+
+
+def test_the_rate_limit_answers_429_with_retry_after(client, payload, settings):
+    settings.CONSULTATION_RATE_LIMIT = "2/h"
+    assert post(client, payload).status_code == 201
+    assert post(client, payload).status_code == 201
+
+    response = post(client, payload)
+
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert ConsultationRequest.objects.count() == 2
+
+
+@pytest.mark.parametrize("method", ["get", "put", "patch", "delete"])
+def test_requests_can_never_be_read_back(client, payload, method):
+    post(client, payload)
+    response = getattr(client, method)(URL)
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert "Kavya" not in response.content.decode()
+
+
+def test_the_endpoint_is_in_the_openapi_document(client, clinic_hours):
+    operation = client.get("/api/v3/openapi.json").json()["paths"][URL]
+    assert set(operation) == {"post"}
+    assert {"201", "422", "429"} <= set(operation["post"]["responses"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_requests_give_exactly_fifty_rows(live_server, payload, settings):
+    if connection.vendor == "sqlite":
+        pytest.skip(
+            "SQLite's shared in-memory test database locks under concurrent writes; "
+            "CI runs this on PostgreSQL (make test-services)"
+        )
+    settings.CONSULTATION_RATE_LIMIT = None
+    statuses = []
+
+    def send(n):
+        request = urllib.request.Request(
+            live_server.url + URL,
+            data=json.dumps({**payload, "name": f"Patient {n}"}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                statuses.append(response.status)
+        except urllib.error.HTTPError as error:
+            statuses.append(error.code)
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert statuses.count(201) == 50
+    assert ConsultationRequest.objects.count() == 50
+    assert ConsultationRequest.objects.values("reference").distinct().count() == 50
