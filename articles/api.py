@@ -11,6 +11,7 @@ from django.utils import translation
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 from wagtail.api.v3.auth import BearerTokenAuth
+from wagtail.images.models import Filter
 from wagtail.models import Page, Site
 
 from cms.i18n import fallback_fields
@@ -134,9 +135,13 @@ def absolute_html(html, request):
     return _RELATIVE_URL.sub(lambda m: f'{m.group(1)}{base}{m.group(2)}"', html)
 
 
+# Parsed once: building a Filter from its spec string is costly, and a list shows many images.
+FILTERS = {spec: Filter(spec=spec) for spec in (*HERO_RENDITIONS.values(), PHOTO_RENDITION)}
+
+
 def renditions_data(image, specs, request):
     """The image at each filter spec, made in one go if missing, as absolute URLs with sizes."""
-    renditions = image.get_renditions(*specs)
+    renditions = image.get_renditions(*(FILTERS[spec] for spec in specs))
     return [
         {"url": request.build_absolute_uri(r.url), "width": r.width, "height": r.height}
         for r in (renditions[spec] for spec in specs)

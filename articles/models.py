@@ -170,10 +170,10 @@ class ArticlePageQuerySet(PageQuerySet):
             .select_related("category", "hero_image")
             .prefetch_related(
                 Prefetch("hero_image__renditions", queryset=existing),
-                Prefetch(
-                    "article_authors",
-                    queryset=ArticleAuthor.objects.select_related("author__photo").order_by("sort_order"),
-                ),
+                Prefetch("article_authors", queryset=ArticleAuthor.objects.order_by("sort_order")),
+                # Fetched apart from the links so that an author of many articles (and their
+                # photo) is one object, not one per article.
+                Prefetch("article_authors__author", queryset=Author.objects.select_related("photo")),
                 Prefetch("article_authors__author__photo__renditions", queryset=existing),
                 "tags",
             )

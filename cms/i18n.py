@@ -5,7 +5,8 @@ from django.utils.translation import get_language, gettext_noop
 from modeltranslation.translator import NotRegistered, translator
 
 
-def _is_empty(value):
+def is_empty(value):
+    """True for a missing translation: None, an empty string or an empty StreamField stream."""
     if value is None or value == "":
         return True
     try:
@@ -36,8 +37,8 @@ def fallback_fields(instance, language=None, fields=None):
         name
         for name in names
         if name not in ("slug", "url_path")
-        and _is_empty(getattr(instance, f"{name}_{language}", None))
-        and not _is_empty(getattr(instance, f"{name}_{default}", None))
+        and is_empty(getattr(instance, f"{name}_{language}", None))
+        and not is_empty(getattr(instance, f"{name}_{default}", None))
     ]
 
 

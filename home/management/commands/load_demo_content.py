@@ -9,22 +9,15 @@ from django.core.files import File
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import translation
-from modeltranslation.translator import NotRegistered, translator
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from articles.models import ArticleAuthor, ArticleCategory, ArticlePage, Author, BlogIndexPage
+from cms.i18n import is_empty, translated_fields
 from consultations.models import BookingPage
 from home.models import ClinicDetails, HomePage, OpeningException, OpeningHours, OpeningSession
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
-
-
-def translated_field_names(model):
-    try:
-        return set(translator.get_options_for_model(model).all_fields)
-    except NotRegistered:
-        return set()
 
 
 def field_values(model, data, field_names):
@@ -34,7 +27,7 @@ def field_values(model, data, field_names):
     A translated field gives `<name>_<lang>` for each language in the data (a plain string is
     English); other fields give `<name>` itself.
     """
-    translated = translated_field_names(model)
+    translated = set(translated_fields(model))
     values = {}
     for name in field_names:
         if name not in data:
@@ -49,15 +42,6 @@ def field_values(model, data, field_names):
         for language, text in per_language.items():
             values[f"{name}_{language}"] = text.strip() if isinstance(text, str) else text
     return values
-
-
-def is_empty(value):
-    if value is None or value == "":
-        return True
-    try:
-        return len(value) == 0  # an empty StreamField stream
-    except TypeError:
-        return False
 
 
 def fill(instance, values):
