@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-services lint format setup messages bench clean
+.PHONY: run test test-services lint format setup messages browser bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,16 @@ messages: $(STAMP)
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 
+# The browser tests (tests/e2e/) drive Debian's Chromium (Playwright never downloads one), with Noto Sans
+# Tamil for the Tamil pages' screenshots, and inject axe-core from node_modules (npm, package-lock.json).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	@test -f /usr/share/fonts/truetype/noto/NotoSansTamil-Regular.ttf \
+		|| (apt-get update -qq && apt-get install -y -qq fonts-noto-core >/dev/null)
+	@test -f node_modules/axe-core/axe.min.js || { \
+		command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm >/dev/null); \
+		npm ci --no-audit --no-fund; }
+
 setup: $(STAMP) messages
 	$(PY) manage.py migrate_site -v1
 	$(PY) manage.py load_demo_content
@@ -28,14 +38,14 @@ run: setup
 	@echo "Serving the clinic site on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP) messages
+test: $(STAMP) messages browser
 	$(PY) manage.py makemigrations --check --dry-run --settings=cms.settings.test
 	$(PY) -m pytest
 
 # The suite again against the real servers (PostgreSQL, Redis) instead of SQLite and local memory.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/13
-test-services: $(STAMP) messages
+test-services: $(STAMP) messages browser
 	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) PUBLIC_CACHE_REDIS_URL=$(REDIS_TEST_URL:13=14) \
 		$(PY) -m pytest
 
@@ -53,4 +63,4 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules test-artifacts

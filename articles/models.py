@@ -21,6 +21,7 @@ from wagtail.admin.panels import (
     MultipleChooserPanel,
 )
 from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page, PageManager
@@ -30,6 +31,7 @@ from wagtail.search import index
 from home.models import TranslatedSlugMixin, ascii_slug
 
 from .blocks import ArticleBodyBlock, count_words
+from .feeds import ArticleFeed
 
 # Words a patient reads in a minute; used for the "n min read" label.
 READING_WORDS_PER_MINUTE = 200
@@ -184,8 +186,11 @@ class ArticlePageQuerySet(PageQuerySet):
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
 
 
-class BlogIndexPage(TranslatedSlugMixin, Page):
-    """The list of articles, newest first, with category and tag filters. Lives under Home."""
+class BlogIndexPage(RoutablePageMixin, TranslatedSlugMixin, Page):
+    """
+    The list of articles, newest first, with category and tag filters. Lives under Home.
+    Its RSS feed of the newest articles is at `feed/` below it, in each language.
+    """
 
     intro = models.TextField(
         _("introduction"),
@@ -208,6 +213,15 @@ class BlogIndexPage(TranslatedSlugMixin, Page):
 
     def articles(self):
         return ArticlePage.objects.for_listing().child_of(self)
+
+    @path("feed/", name="feed")
+    def feed(self, request):
+        return ArticleFeed(self)(request)
+
+    def get_feed_url(self, request=None):
+        """The feed's URL in the active language (relative to the site, like page.get_url)."""
+        url = self.get_url(request)
+        return url + self.reverse_subpage("feed").lstrip("/") if url else None
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

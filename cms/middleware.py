@@ -35,15 +35,16 @@ class PrefixedLocaleMiddleware(LocaleMiddleware):
     Django's LocaleMiddleware for the site, and the API's own language rules under /api/.
 
     The site: pages live under /en/ and /ta/; `/` and unprefixed paths redirect by cookie, then
-    Accept-Language, then English. Paths outside the prefixes (admin, documents, static, media)
-    keep their own answers: Django would otherwise redirect any of their 404s to /en/....
+    Accept-Language, then English. Paths outside the prefixes (admin, documents, static, media,
+    sitemap, robots.txt) keep their own answers: Django would otherwise redirect any of their 404s
+    to /en/....
 
     The API: `?lang=` or else `Accept-Language` picks the language (default English); an
     unsupported `lang`, or Wagtail's per-tree `?locale=` (not used here), is a 400 that says what
     to send instead. Every API response says `Content-Language` and varies on Accept-Language.
     """
 
-    unprefixed_paths = ("/admin/", "/documents/", "/static/", "/media/")
+    unprefixed_paths = ("/admin/", "/documents/", "/static/", "/media/", "/sitemap.xml", "/robots.txt")
 
     def process_request(self, request):
         if not request.path_info.startswith(API_PREFIX):

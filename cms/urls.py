@@ -3,16 +3,21 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api import api
 from home import views as home_views
+from home.sitemaps import TranslatedSitemap
 
-# Outside the language prefix: the admin (English, see the README), documents and the API.
+# Outside the language prefix: the admin (English, see the README), documents, the API, and the
+# sitemap and robots.txt (one each for the whole site, every language in them).
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v3/", api.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}, name="sitemap"),
+    path("robots.txt", home_views.robots_txt, name="robots_txt"),
 ]
 
 if settings.DEBUG:

@@ -1,10 +1,11 @@
-"""Public views of the language-prefixed site: page serving and search."""
+"""Public views of the site: page serving and search (language-prefixed), and robots.txt."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 from wagtail.views import serve as wagtail_serve
@@ -67,3 +68,14 @@ def search(request):
         "home/search_results.html",
         {"query": query, "results": paginator.page(page_number) if query else None},
     )
+
+
+def robots_txt(request):
+    """Crawlers may read everything but the admin; the sitemap lists every page in every language."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "articles",
     "consultations",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.sitemaps",
     "wagtail.contrib.settings",
     "wagtail.api.v3",
     "wagtail.contrib.redirects",
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Only for its sitemap.xml template (wagtail.contrib.sitemaps renders Django's).
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
@@ -129,7 +132,8 @@ CACHE_MIDDLEWARE_ALIAS = "public"
 CACHE_MIDDLEWARE_KEY_PREFIX = "public"
 # How long browsers, and this cache, keep a public response (content changes clear it at once).
 CACHE_MIDDLEWARE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
-PUBLIC_CACHE_PATHS = ["/api/"]
+# What is cached: the API and the pages of every language, anonymous GETs only (cms/cache.py).
+PUBLIC_CACHE_PATHS = ["/api/"]  # the languages' prefixes are added below, once LANGUAGES is set
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -145,6 +149,7 @@ LANGUAGES = [
     ("ta", _("Tamil")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+PUBLIC_CACHE_PATHS += [f"/{code}/" for code, _name in LANGUAGES]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 USE_I18N = True

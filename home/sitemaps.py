@@ -1,0 +1,52 @@
+"""The sitemap: every live, public page once per language, each with its hreflang alternates."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.utils import translation
+from wagtail.contrib.sitemaps import Sitemap
+
+
+class TranslatedSitemap(Sitemap):
+    """
+    Wagtail's sitemap, once per language.
+
+    Django's own `i18n`/`alternates` options do not reach Wagtail's Sitemap, which builds its URLs
+    from `page.get_sitemap_urls()` itself, so each page's URLs are asked for under each language
+    in turn. URLs are given on the host the request came to, as the pages' canonical links are
+    (get_sitemap_urls uses the Site's hostname; the sitemap only lists the request's own site).
+    The x-default alternate is the default language's URL, as in the pages' own hreflang links.
+    """
+
+    def _urls(self, page, protocol, domain):
+        urls = []
+        last_mods = set()
+        for item in self.paginator.page(page).object_list.iterator():
+            by_language = {}
+            for code, _name in settings.LANGUAGES:
+                with translation.override(code):
+                    by_language[code] = [
+                        {**url_info, "location": self.on_request_host(url_info["location"])}
+                        for url_info in item.get_sitemap_urls(self.request)
+                        if url_info.get("location")
+                    ]
+            alternates = [
+                {"lang_code": code, "location": entries[0]["location"]}
+                for code, entries in by_language.items()
+                if entries
+            ]
+            default = by_language.get(settings.LANGUAGE_CODE)
+            if default:
+                alternates.append({"lang_code": "x-default", "location": default[0]["location"]})
+            for entries in by_language.values():
+                for url_info in entries:
+                    urls.append({**url_info, "alternates": alternates})
+                    last_mods.add(url_info.get("lastmod"))
+        if last_mods and None not in last_mods:
+            self.latest_lastmod = max(last_mods)
+        return urls
+
+    def on_request_host(self, url):
+        parts = urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        return self.request.build_absolute_uri(path)

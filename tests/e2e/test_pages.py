@@ -1,0 +1,169 @@
+"""
+The public pages in a real browser (Debian's Chromium driven by Playwright): each page, in each
+language, on a phone (360 px) and a desktop (1280 px) loads without console errors, shows its text,
+fits the width, passes axe-core's WCAG 2.2 AA rules and leaves a screenshot in test-artifacts/.
+"""
+
+import json
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext
+
+from articles.models import ArticlePage, BlogIndexPage
+from consultations.models import BookingPage
+from home.models import HomePage
+
+from .conftest import AXE_JS, CHROMIUM
+
+pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed (pip install -r requirements-dev.txt)"
+)
+if not CHROMIUM.exists():
+    pytest.skip(
+        f"{CHROMIUM} is missing: install Debian's chromium (`make test` does)", allow_module_level=True
+    )
+if not AXE_JS.exists():
+    pytest.skip(f"{AXE_JS} is missing: run `npm ci` (`make test` does)", allow_module_level=True)
+
+pytestmark = pytest.mark.e2e
+
+SEED_TITLE = {
+    "en": "Is Micro-Needling Effective for Reducing Skin Pores?",
+    "ta": "மைக்ரோ-நீட்லிங் சருமத் துளைகளைக் குறைக்க உதவுமா?",
+}
+# Each page: how to find it in the demo content, and what a reader sees on it in each language:
+# its heading (role "heading", exact name), then text anywhere on the page (role None, a substring).
+PAGES = {
+    "home": (
+        lambda: HomePage.objects.get(),
+        {
+            "en": [("heading", "Healthy skin, explained by dermatologists"), ("link", SEED_TITLE["en"])],
+            "ta": [
+                ("heading", "ஆரோக்கியமான சருமம்: தோல் மருத்துவர்கள் விளக்குகிறார்கள்"),
+                ("link", SEED_TITLE["ta"]),
+            ],
+        },
+    ),
+    "blog": (
+        lambda: BlogIndexPage.objects.get(),
+        {
+            "en": [("heading", "Blog"), ("link", SEED_TITLE["en"])],
+            "ta": [("heading", "வலைப்பதிவு"), ("link", SEED_TITLE["ta"])],
+        },
+    ),
+    "article": (
+        lambda: ArticlePage.objects.get(title_en=SEED_TITLE["en"]),
+        {
+            "en": [("heading", SEED_TITLE["en"]), (None, "Dr. Janani Palanivel")],
+            "ta": [("heading", SEED_TITLE["ta"]), (None, "டாக்டர் ஜனனி பழனிவேல்")],
+        },
+    ),
+    "booking": (
+        lambda: BookingPage.objects.get(),
+        {"en": [("heading", "Book a Consultation")], "ta": [("heading", "ஆலோசனைக்கு முன்பதிவு")]},
+    ),
+}
+WIDTHS = [360, 1280]
+LOAD_ALL_IMAGES = """async () => {
+    const images = [...document.images];
+    images.forEach(image => { image.loading = "eager"; });
+    await Promise.all(images.map(image => image.decode().catch(() => null)));
+}"""
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@dataclass
+class Visit:
+    """What a reader's browser saw of one page."""
+
+    status: int
+    language: str
+    invisible: list[str]
+    overflow: int
+    violations: list[dict]
+    errors: list[str]
+
+
+def visit(browser, url, width, expected, screenshot):
+    """Load `url` at `width` px, look for the `expected` (role, text) pairs, save a screenshot, run axe."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    tab = context.new_page()
+    errors = []
+    tab.on("console", lambda message: message.type == "error" and errors.append(describe_console(message)))
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.on(
+        "response",
+        lambda response: response.status >= 400 and errors.append(f"{response.status} {response.url}"),
+    )
+    try:
+        response = tab.goto(url, wait_until="load")
+        # Lazy images below the fold would be blank in a full-page screenshot: load them all first.
+        tab.evaluate(LOAD_ALL_IMAGES)
+        tab.screenshot(path=screenshot, full_page=True)
+        tab.add_script_tag(path=AXE_JS)
+        axe = tab.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+        return Visit(
+            status=response.status,
+            language=tab.evaluate("document.documentElement.lang"),
+            invisible=[text for role, text in expected if not locate(tab, role, text).is_visible()],
+            overflow=tab.evaluate("document.documentElement.scrollWidth - window.innerWidth"),
+            violations=axe["violations"],
+            errors=[error for error in errors if error],
+        )
+    finally:
+        context.close()
+
+
+def locate(tab, role, text):
+    """The first element with that role and exact accessible name, or (no role) containing that text."""
+    if role:
+        return tab.get_by_role(role, name=text, exact=True).first
+    return tab.get_by_text(text).first
+
+
+def describe_console(message):
+    """A console error and where it came from, or nothing for the browser's own guess at /favicon.ico."""
+    source = message.location.get("url", "")
+    # Chromium asks for /favicon.ico by itself when a page declares no icon; that is not the page's error.
+    if urlsplit(source).path == "/favicon.ico":
+        return None
+    return f"{message.text} ({source})"
+
+
+def describe(violations):
+    """axe's violations, one a line, with the selectors of the elements that fail."""
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} -> {json.dumps([node['target'] for node in v['nodes']])}"
+        for v in violations
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("language", ["en", "ta"])
+@pytest.mark.parametrize("page_name", PAGES)
+def test_page_shows_its_text_without_errors_and_passes_axe(
+    demo_site, in_browser, screenshot_dir, page_name, language, width
+):
+    find_page, page_expected = PAGES[page_name]
+    with translation.override(language):
+        path = find_page().get_url()
+        # The footer's opening hours and the header's call to action are on every page.
+        expected = [
+            *page_expected[language],
+            ("heading", gettext("Working hours")),
+            ("link", gettext("Book a Consultation")),
+        ]
+
+    seen = in_browser(
+        visit, demo_site.url + path, width, expected, screenshot_dir / f"{page_name}-{language}-{width}.png"
+    )
+
+    assert seen.status == 200, path
+    assert seen.language == language
+    assert not seen.invisible, f"not visible on {path}: {seen.invisible}"
+    assert seen.overflow <= 0, f"{path} is {seen.overflow} px wider than the {width} px window"
+    assert not seen.errors, f"console errors on {path}: {seen.errors}"
+    assert not seen.violations, f"axe on {path} at {width} px:\n{describe(seen.violations)}"
