@@ -356,9 +356,12 @@ class ArticlePage(TranslatedSlugMixin, Page):
         if errors:
             raise ValidationError(errors)
 
-    @property
+    @cached_property
     def authors(self):
-        """The article's authors in the editor's order (uses the listing prefetch when present)."""
+        """
+        The article's authors in the editor's order (uses the listing prefetch when present).
+        Kept for the instance: the byline, the JSON-LD and the search index all ask for it.
+        """
         return [link.author for link in self.article_authors.all()]
 
     def author_names(self):
@@ -385,6 +388,7 @@ class ArticlePage(TranslatedSlugMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["related_articles"] = self.related_articles()
+        context["blog"] = self.get_parent()  # linked three times (category, tags, back)
         return context
 
 

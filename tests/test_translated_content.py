@@ -72,8 +72,10 @@ def test_an_empty_tamil_title_shows_the_english_title_marked_english(client, blo
 
 def test_the_english_page_never_shows_the_notice(client, blog_page):
     article = ArticlePageFactory(parent=blog_page, title="Sunscreen basics")
-    html = client.get(article.url).content.decode()
-    assert "not been translated" not in html and 'lang="en">' not in html.replace('<html lang="en">', "")
+    html = client.get(url_in(article, "en")).content.decode()
+    assert "not been translated" not in html
+    assert "<h1>Sunscreen basics</h1>" in html  # English on the English page is not marked
+    assert '<div class="article__body">' in html
 
 
 def test_dates_are_written_in_tamil_on_tamil_pages(client, blog_page):
