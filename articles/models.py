@@ -7,7 +7,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Max, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -24,10 +26,12 @@ from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model
+from wagtail.images.models import Filter
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from cms.i18n import is_empty
 from home.models import TranslatedSlugMixin, ascii_slug
 
 from .blocks import ArticleBodyBlock, count_words
@@ -35,8 +39,14 @@ from .feeds import ArticleFeed
 
 # Words a patient reads in a minute; used for the "n min read" label.
 READING_WORDS_PER_MINUTE = 200
-# The rendition article cards on the site show (templates/includes/article_card.html).
-CARD_IMAGE_FILTER = "fill-480x270"
+# The renditions an article card shows (templates/includes/article_card.html): 16:9 at three widths,
+# WebP with a JPEG fallback, written as in the card's {% picture %} tag and expanded as Wagtail does.
+# Site listings prefetch exactly these, so a card costs no query; tests/articles/test_images.py
+# fails if the tag and this drift apart. WebP at quality 70 is as sharp as Wagtail's JPEG (76) in
+# fewer bytes; at Wagtail's default (80) it is larger than that JPEG for photos.
+CARD_IMAGE_FILTERS = tuple(
+    Filter.expand_spec("fill-{320x180,480x270,640x360} format-{webp,jpeg} webpquality-70")
+)
 
 
 class Author(index.Indexed, models.Model):
@@ -160,7 +170,7 @@ class ArticlePageQuerySet(PageQuerySet):
             .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
         )
 
-    def for_listing(self, renditions=(CARD_IMAGE_FILTER,)):
+    def for_listing(self, renditions=CARD_IMAGE_FILTERS):
         """
         Visible articles, newest first, with everything a card shows fetched in a fixed number of
         queries whatever their number: category, authors and their photos, tags, hero images and
@@ -182,6 +192,13 @@ class ArticlePageQuerySet(PageQuerySet):
             .order_by("-date", "-first_published_at", "-pk")
         )
 
+    def newest_first(self):
+        """
+        Visible articles in the listing's order, without its prefetches: for lists that fetch only
+        the columns they show (the API's article cards).
+        """
+        return self.for_listing().select_related(None).prefetch_related(None)
+
 
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
 
@@ -189,7 +206,8 @@ ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
 class BlogIndexPage(RoutablePageMixin, TranslatedSlugMixin, Page):
     """
     The list of articles, newest first, with category and tag filters. Lives under Home.
-    Its RSS feed of the newest articles is at `feed/` below it, in each language.
+    Its RSS feed of the newest articles is at `feed/` below it, and each author's page (biography
+    and articles) at `authors/<slug>/`, in each language.
     """
 
     intro = models.TextField(
@@ -212,7 +230,7 @@ class BlogIndexPage(RoutablePageMixin, TranslatedSlugMixin, Page):
         verbose_name = _("blog index page")
 
     def articles(self):
-        return ArticlePage.objects.for_listing().child_of(self)
+        return ArticlePage.objects.for_listing(renditions=CARD_IMAGE_FILTERS).child_of(self)
 
     @path("feed/", name="feed")
     def feed(self, request):
@@ -222,6 +240,48 @@ class BlogIndexPage(RoutablePageMixin, TranslatedSlugMixin, Page):
         """The feed's URL in the active language (relative to the site, like page.get_url)."""
         url = self.get_url(request)
         return url + self.reverse_subpage("feed").lstrip("/") if url else None
+
+    @path("authors/<slug:slug>/", name="author")
+    def author_page(self, request, slug):
+        """An author's photo, credentials, role and biography, then their live articles here, newest first."""
+        author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
+        articles = self.articles().filter(
+            pk__in=ArticleAuthor.objects.filter(author=author).values("page_id")
+        )
+        paginator = Paginator(articles, settings.ARTICLES_PER_PAGE)
+        # Page's own context: the index's listing and categories are not needed here.
+        context = super().get_context(request)
+        context["author"] = author
+        context["articles"] = paginator.page(nearest_page_number(paginator, request.GET.get("page")))
+        return TemplateResponse(request, "articles/author_page.html", context)
+
+    def author_subpage_path(self, author):
+        return self.reverse_subpage("author", kwargs={"slug": author.slug}).lstrip("/")
+
+    def get_author_url(self, author, request=None):
+        """An author's page in the active language (relative to the site, like page.get_url), or None."""
+        url = self.get_url(request)
+        return url + self.author_subpage_path(author) if url and author.slug else None
+
+    def get_sitemap_urls(self, request=None):
+        """The blog itself, then the page of each author of its live articles (ordered by slug)."""
+        urls = super().get_sitemap_urls(request)
+        base = self.get_full_url(request)
+        if not base:
+            return urls
+        authors = (
+            Author.objects.filter(article_links__page__in=ArticlePage.objects.visible().child_of(self))
+            .annotate(latest_article=Max("article_links__page__last_published_at"))
+            .exclude(slug="")
+            .order_by("slug")
+        )
+        return urls + [
+            {
+                "location": base + self.author_subpage_path(author),
+                "lastmod": max(filter(None, [author.updated_at, author.latest_article])),
+            }
+            for author in authors
+        ]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -297,6 +357,9 @@ class ArticlePage(TranslatedSlugMixin, Page):
         related_name="reviewed_articles",
     )
     last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+    # Minutes to read the body, per language. Kept up to date on save, so that lists never load and
+    # parse the bodies.
+    reading_time = models.PositiveSmallIntegerField(_("reading time"), null=True, blank=True, editable=False)
 
     objects = ArticlePageManager()
 
@@ -346,6 +409,7 @@ class ArticlePage(TranslatedSlugMixin, Page):
 
     def clean(self):
         super().clean()
+        self.update_reading_times()  # the admin's preview and revisions show it before any save
         errors = {}
         if self.hero_image_id and not self.hero_image_alt.strip():
             errors["hero_image_alt"] = _("Describe the hero image for people who cannot see it.")
@@ -367,12 +431,31 @@ class ArticlePage(TranslatedSlugMixin, Page):
     def author_names(self):
         return ", ".join(author.name for author in self.authors)
 
-    @cached_property
-    def reading_time(self):
-        """Minutes to read the body, rounded up, at least one."""
-        return max(1, math.ceil(count_words(self.body.raw_data) / READING_WORDS_PER_MINUTE))
+    def save(self, *args, **kwargs):
+        self.update_reading_times()  # drafts are saved without clean()
+        super().save(*args, **kwargs)
 
-    def related_articles(self, count=3, renditions=(CARD_IMAGE_FILTER,)):
+    def with_content_json(self, content):
+        # Revisions saved before reading times were stored have none.
+        page = super().with_content_json(content)
+        page.update_reading_times()
+        return page
+
+    def update_reading_times(self):
+        """
+        Sets `reading_time` in each language: minutes to read the body readers see in it (its own,
+        or the default language's while it has none), rounded up, at least one.
+        """
+        default_body = getattr(self, f"body_{settings.LANGUAGE_CODE}", None)
+        for code, _name in settings.LANGUAGES:
+            body = getattr(self, f"body_{code}", None)
+            if is_empty(body):
+                body = default_body
+            words = count_words(body.raw_data) if body is not None else 0
+            # Never empty, so never reported as a missing translation (only the body is).
+            setattr(self, f"reading_time_{code}", max(1, math.ceil(words / READING_WORDS_PER_MINUTE)))
+
+    def related_articles(self, count=3, renditions=CARD_IMAGE_FILTERS):
         """Other live articles sharing the category or a tag, newest first."""
         matches = Q()
         if self.category_id:
@@ -387,7 +470,7 @@ class ArticlePage(TranslatedSlugMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["related_articles"] = self.related_articles()
+        context["related_articles"] = self.related_articles(renditions=CARD_IMAGE_FILTERS)
         context["blog"] = self.get_parent()  # linked three times (category, tags, back)
         return context
 

@@ -12,7 +12,7 @@ class BlogIndexPageTR(TranslationOptions):
 
 @register(ArticlePage)
 class ArticlePageTR(TranslationOptions):
-    fields = ("intro", "body", "hero_image_alt")
+    fields = ("intro", "body", "hero_image_alt", "reading_time")
 
 
 @register(Author)
