@@ -29,6 +29,18 @@ browser:
 		command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm >/dev/null); \
 		npm ci --no-audit --no-fund; }
 
+# The Tamil web font served from cms/static/fonts/: Noto Sans Tamil's Tamil-script subset, 400 and 700,
+# from the npm package @fontsource/noto-sans-tamil (pinned in package-lock.json). After upgrading it,
+# `make fonts` copies the files again (site.css names them; the budget test checks their size).
+.PHONY: fonts
+FONTSOURCE := node_modules/@fontsource/noto-sans-tamil
+fonts:
+	npm ci --no-audit --no-fund
+	mkdir -p cms/static/fonts
+	cp $(FONTSOURCE)/files/noto-sans-tamil-tamil-400-normal.woff2 cms/static/fonts/
+	cp $(FONTSOURCE)/files/noto-sans-tamil-tamil-700-normal.woff2 cms/static/fonts/
+	cp $(FONTSOURCE)/LICENSE cms/static/fonts/OFL.txt
+
 setup: $(STAMP) messages
 	$(PY) manage.py migrate_site -v1
 	$(PY) manage.py load_demo_content

@@ -1,6 +1,8 @@
 """The site root and the clinic-wide content every page shows: opening hours and contact details."""
 
 import datetime
+import math
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo, available_timezones
 
 from anyascii import anyascii
@@ -8,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.timezone import is_naive, now
@@ -18,7 +21,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
 from .forms import OpeningHoursForm
@@ -39,6 +42,8 @@ TIMEZONE_CHOICES = [(name, name) for name in sorted(available_timezones())]
 
 # How far ahead next_opening() looks before concluding the clinic never opens again.
 NEXT_OPENING_HORIZON_DAYS = 400
+# Holidays and special hours announced ahead (the opening hours page, the clinic's JSON-LD).
+UPCOMING_EXCEPTIONS_DAYS = 60
 
 
 def ascii_slug(text):
@@ -135,16 +140,16 @@ class HomePage(TranslatedSlugMixin, Page):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["articles.BlogIndexPage", "consultations.BookingPage"]
+    subpage_types = ["articles.BlogIndexPage", "consultations.BookingPage", "home.OpeningHoursPage"]
     max_count = 1
 
     class Meta:
         verbose_name = _("home page")
 
     def latest_articles(self, count=3):
-        from articles.models import ArticlePage
+        from articles.models import CARD_IMAGE_FILTERS, ArticlePage
 
-        return ArticlePage.objects.for_listing().descendant_of(self)[:count]
+        return ArticlePage.objects.for_listing(renditions=CARD_IMAGE_FILTERS).descendant_of(self)[:count]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -153,6 +158,41 @@ class HomePage(TranslatedSlugMixin, Page):
         context["latest_articles"] = self.latest_articles()
         context["blog_index"] = BlogIndexPage.objects.live().public().child_of(self).first()
         return context
+
+
+@dataclass(frozen=True)
+class OpeningStatus:
+    """
+    What the opening hours say at one moment, for a line such as "Open now · until 1:00 PM" or
+    "Closed · opens tomorrow at 10:00 AM". Every datetime is in the clinic's timezone.
+    """
+
+    at: datetime.datetime
+    is_open: bool
+    # Open: the end of the session under way. Closed: the next opening (None: none in sight).
+    closes_at: datetime.datetime | None
+    opens_at: datetime.datetime | None
+    # Today's exception (holiday or special hours), and whether it closes the whole day.
+    today_exception: "OpeningException | None"
+    closed_today: bool
+    # The exception on the day of the next opening, e.g. special hours on a Sunday.
+    opening_exception: "OpeningException | None"
+    # When this status (or the day it speaks of) next changes: a session's end or start, or midnight.
+    changes_at: datetime.datetime
+
+    @property
+    def opens_in_days(self):
+        """0 when the next opening is today, 1 tomorrow, and so on; None when there is none."""
+        return (self.opens_at.date() - self.at.date()).days if self.opens_at else None
+
+    @property
+    def opening_weekday(self):
+        return dict(WEEKDAY_CHOICES)[self.opens_at.weekday()] if self.opens_at else ""
+
+    def seconds_until_change(self):
+        """Whole seconds from `at` until the status changes (at least 1), whatever the DST rules."""
+        delta = self.changes_at.astimezone(datetime.UTC) - self.at.astimezone(datetime.UTC)
+        return max(1, math.ceil(delta.total_seconds()))
 
 
 class OpeningHours(index.Indexed, ClusterableModel):
@@ -267,11 +307,75 @@ class OpeningHours(index.Indexed, ClusterableModel):
         """The dates from `start` to `end` (inclusive) that have an exception, in order."""
         return sorted(date for date in self._exceptions if start <= date <= end)
 
+    def upcoming_exceptions(self, at=None, days=UPCOMING_EXCEPTIONS_DAYS):
+        """
+        The dated exceptions from `at`'s day (clinic time) for `days` days, in order, for display:
+        each a dict of the date, its label and its sessions (none: closed that day).
+        """
+        today = self.local_now(at).date()
+        return [
+            {
+                "date": date,
+                "label": next((e.label for e in self._exceptions[date] if e.label), ""),
+                "sessions": self.sessions_on(date),
+            }
+            for date in self.exception_dates(today, today + datetime.timedelta(days=days))
+        ]
+
+    def current_session(self, at=None):
+        """
+        The (opens, closes) local times of the session under way at `at` (default now), or None.
+        Sessions that meet (10:00–13:00, 13:00–16:00) count as one: the clinic does not close between.
+        """
+        local = self.local_now(at)
+        time = local.time().replace(tzinfo=None)
+        sessions = self.sessions_on(local.date())
+        for opens, closes in sessions:
+            if opens <= time < closes:
+                for later_opens, later_closes in sessions:  # sorted by opening time
+                    if later_opens <= closes < later_closes:
+                        closes = later_closes
+                return opens, closes
+        return None
+
     def is_open(self, at=None):
         """True when `at` (an aware datetime, default now) falls inside a session."""
+        return self.current_session(at) is not None
+
+    def status(self, at=None):
+        """What the hours say at `at` (default now): see OpeningStatus."""
         local = self.local_now(at)
-        now = local.time().replace(tzinfo=None)
-        return any(opens <= now < closes for opens, closes in self.sessions_on(local.date()))
+        today = local.date()
+        midnight = datetime.datetime.combine(
+            today + datetime.timedelta(days=1), datetime.time(0), self.tzinfo
+        )
+        exception = self.exception_on(today)
+        closed_today = exception is not None and not self.sessions_on(today)
+        session = self.current_session(local)
+        if session is not None:
+            closes_at = datetime.datetime.combine(today, session[1], self.tzinfo)
+            return OpeningStatus(
+                at=local,
+                is_open=True,
+                closes_at=closes_at,
+                opens_at=None,
+                today_exception=exception,
+                closed_today=False,
+                opening_exception=None,
+                changes_at=min(closes_at, midnight),
+            )
+        opens_at = self.next_opening(local)
+        return OpeningStatus(
+            at=local,
+            is_open=False,
+            closes_at=None,
+            opens_at=opens_at,
+            today_exception=exception,
+            closed_today=closed_today,
+            opening_exception=self.exception_on(opens_at.date()) if opens_at else None,
+            # "opens tomorrow" becomes "opens today" at midnight, and today's row in the week moves.
+            changes_at=min(opens_at, midnight) if opens_at else midnight,
+        )
 
     def next_opening(self, at=None):
         """The next moment after `at` that a session starts, in the clinic's timezone, or None."""
@@ -456,3 +560,76 @@ class ClinicDetails(BaseSiteSetting):
 
 def _dial_digits(number):
     return "".join(ch for ch in number if ch.isdigit() or ch == "+")
+
+
+class OpeningHoursPage(TranslatedSlugMixin, Page):
+    """
+    "Opening hours & visiting": whether the clinic is open now, this week's sessions, the coming
+    holidays and special hours, and how to reach the clinic. One per site, under Home.
+
+    The hours shown are the ones chosen in Settings → Clinic details, so editors keep them in a
+    single place (the Opening hours snippet); the page itself only holds its title and introduction.
+    """
+
+    intro = models.TextField(
+        _("introduction"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "A sentence or two under the heading, e.g. that the doctors see patients on appointment."
+        ),
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    api_fields = [APIField("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("opening hours page")
+
+    @classmethod
+    def for_request(cls, request):
+        """The site's live hours page, looked up once per request (the header links to it on every page)."""
+        if request is not None and hasattr(request, "_opening_hours_page"):
+            return request._opening_hours_page
+        pages = cls.objects.live().public()
+        site = Site.find_for_request(request) if request is not None else None
+        if site is not None:
+            pages = pages.descendant_of(site.root_page)
+        page = pages.first()
+        if request is not None:
+            request._opening_hours_page = page
+        return page
+
+    def get_context(self, request, *args, at=None, **kwargs):
+        """The status, this week and the coming exceptions, all as of `at` (default now)."""
+        context = super().get_context(request, *args, **kwargs)
+        # for_request() shares the instance (and its hours) with the footer's `settings` tag.
+        clinic = ClinicDetails.for_request(request)
+        hours = clinic.opening_hours
+        context.update(
+            clinic=clinic,
+            hours=hours,
+            status=hours.status(at) if hours else None,
+            week=hours.week(at) if hours else [],
+            upcoming_exceptions=hours.upcoming_exceptions(at) if hours else [],
+        )
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        """
+        The page, cached no longer than its status stays true: the public cache (cms/cache.py)
+        takes a response's max-age as its timeout, so "Open now" is not served after closing time.
+        """
+        response = super().serve(request, *args, at=now(), **kwargs)
+        status = response.context_data["status"]
+        if status is not None:
+            max_age = min(settings.CACHE_MIDDLEWARE_SECONDS, status.seconds_until_change())
+            patch_cache_control(response, public=True, max_age=max_age)
+        return response

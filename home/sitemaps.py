@@ -30,18 +30,21 @@ class TranslatedSitemap(Sitemap):
                         for url_info in item.get_sitemap_urls(self.request)
                         if url_info.get("location")
                     ]
-            alternates = [
-                {"lang_code": code, "location": entries[0]["location"]}
-                for code, entries in by_language.items()
-                if entries
-            ]
-            default = by_language.get(settings.LANGUAGE_CODE)
-            if default:
-                alternates.append({"lang_code": "x-default", "location": default[0]["location"]})
-            for entries in by_language.values():
-                for url_info in entries:
-                    urls.append({**url_info, "alternates": alternates})
-                    last_mods.add(url_info.get("lastmod"))
+            # A page may give several URLs (the blog: itself, then its authors' pages), in the same
+            # order in every language: the n-th URLs of the languages are alternates of each other.
+            for position in range(max(map(len, by_language.values()), default=0)):
+                same = {
+                    code: entries[position]["location"]
+                    for code, entries in by_language.items()
+                    if position < len(entries)
+                }
+                alternates = [{"lang_code": code, "location": location} for code, location in same.items()]
+                if settings.LANGUAGE_CODE in same:
+                    alternates.append({"lang_code": "x-default", "location": same[settings.LANGUAGE_CODE]})
+                for entries in by_language.values():
+                    if position < len(entries):
+                        urls.append({**entries[position], "alternates": alternates})
+                        last_mods.add(entries[position].get("lastmod"))
         if last_mods and None not in last_mods:
             self.latest_lastmod = max(last_mods)
         return urls

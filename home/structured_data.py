@@ -12,12 +12,15 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.models import ArticlePage
+from home.models import UPCOMING_EXCEPTIONS_DAYS
 
 SCHEMA_ORG = "https://schema.org"
 # The rendition link previews and the article's JSON-LD use (Open Graph's recommended 1.91:1).
 SHARE_IMAGE_FILTER = "fill-1200x630"
-# Holidays and special hours announced to search engines this many days ahead.
-SPECIAL_HOURS_AHEAD_DAYS = 60
+# The rendition of an author's photo on their page and in their JSON-LD (templates/articles/author_page.html).
+AUTHOR_PHOTO_FILTER = "fill-320x320"
+# Holidays and special hours announced to search engines this many days ahead (as the hours page does).
+SPECIAL_HOURS_AHEAD_DAYS = UPCOMING_EXCEPTIONS_DAYS
 SCHEMA_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 # Open Graph wants a territory: the clinic's audience is in India.
 OG_LOCALES = {"en": "en_IN", "ta": "ta_IN"}
@@ -107,26 +110,66 @@ def special_hours(hours, at=None):
     return specs
 
 
-def person(author):
+def person(author, url=None):
+    """An author as a schema.org Person; `url` (absolute) is their page on the site."""
     graph = {"@type": "Person", "name": author.name}
     if author.role:
         graph["jobTitle"] = author.role
     if author.credentials:
         graph["honorificSuffix"] = author.credentials
+    if url:
+        graph["url"] = url
     return graph
 
 
-def article_graph(request, article, clinic, home):
+def author_page_url(request, blog, author):
+    """The absolute URL of an author's page on the blog in the active language, or None."""
+    return absolute(request, blog.get_author_url(author, request)) if blog is not None else None
+
+
+def author_profile_graph(request, author, blog):
+    """An author's page as a schema.org ProfilePage about the Person: name, credentials, role, bio, photo."""
+    url = author_page_url(request, blog, author)
+    about = person(author, url)
+    if author.bio:
+        about["description"] = author.bio
+    if author.photo_id:
+        about["image"] = absolute(request, author.photo.get_rendition(AUTHOR_PHOTO_FILTER).url)
+    return {
+        "@context": SCHEMA_ORG,
+        "@type": "ProfilePage",
+        "url": url,
+        "inLanguage": translation.get_language(),
+        "mainEntity": about,
+    }
+
+
+def opening_hours_page_graph(request, page, home):
+    """The opening hours page as a WebPage about the clinic (whose graph carries the hours themselves)."""
+    url = page_url(request, page)
+    return {
+        "@context": SCHEMA_ORG,
+        "@type": "WebPage",
+        "@id": url,
+        "url": url,
+        "name": page.title,
+        "inLanguage": translation.get_language(),
+        "about": {"@id": clinic_id(request, home)},
+    }
+
+
+def article_graph(request, article, clinic, home, blog=None):
     """
     The article as a schema.org BlogPosting, the type search engines read for articles (dates,
     authors, image). The medical review is said of the page that carries it: `reviewedBy` and
     `lastReviewed` belong to WebPage in schema.org, not to a posting, so they sit on its
-    `mainEntityOfPage`, a MedicalWebPage.
+    `mainEntityOfPage`, a MedicalWebPage. With the `blog` (the article's parent), each person
+    links to their author page.
     """
     url = page_url(request, article)
     page = {"@type": "MedicalWebPage", "@id": url, "url": url}
     if article.reviewed_by_id and article.last_reviewed:
-        page["reviewedBy"] = person(article.reviewed_by)
+        page["reviewedBy"] = person(article.reviewed_by, author_page_url(request, blog, article.reviewed_by))
         page["lastReviewed"] = article.last_reviewed.isoformat()
     graph = {
         "@context": SCHEMA_ORG,
@@ -136,7 +179,7 @@ def article_graph(request, article, clinic, home):
         "url": url,
         "mainEntityOfPage": page,
         "inLanguage": translation.get_language(),
-        "author": [person(author) for author in article.authors],
+        "author": [person(author, author_page_url(request, blog, author)) for author in article.authors],
         "datePublished": article.date.isoformat(),
         "publisher": {"@type": "MedicalClinic", "@id": clinic_id(request, home), "name": clinic.clinic_name},
     }
@@ -150,17 +193,23 @@ def article_graph(request, article, clinic, home):
     return graph
 
 
-def breadcrumb_graph(request, page, home):
-    """Home → … → the page, with URLs in the active language; None for Home itself (or above it)."""
+def breadcrumb_graph(request, page, home, last=None):
+    """
+    Home → … → the page, with URLs in the active language; None for Home itself (or above it).
+    `last` is a (name, absolute URL) crumb after the page, for a route below it (an author's page).
+    """
     if page.depth <= home.depth or not page.path.startswith(home.path):
         return None
     trail = list(page.get_ancestors().filter(depth__gte=home.depth)) + [page]
+    crumbs = [(crumb.title, page_url(request, crumb)) for crumb in trail]
+    if last is not None:
+        crumbs.append(last)
     return {
         "@context": SCHEMA_ORG,
         "@type": "BreadcrumbList",
         "itemListElement": [
-            {"@type": "ListItem", "position": position, "name": crumb.title, "item": page_url(request, crumb)}
-            for position, crumb in enumerate(trail, start=1)
+            {"@type": "ListItem", "position": position, "name": name, "item": url}
+            for position, (name, url) in enumerate(crumbs, start=1)
         ],
     }
 
@@ -182,8 +231,11 @@ def share_image_url(request, page):
     return absolute(request, image.get_rendition(SHARE_IMAGE_FILTER).url)
 
 
-def social_meta(request, page, canonical_url, site_name):
-    """Open Graph and Twitter card values for a page (or a view without one, page None)."""
+def social_meta(request, page, canonical_url, site_name, author=None):
+    """
+    Open Graph and Twitter card values for a page (or a view without one, page None), or for an
+    author's page on the blog (`author` given, `page` the blog).
+    """
     language = translation.get_language()
     meta = {
         "site_name": site_name,
@@ -201,5 +253,9 @@ def social_meta(request, page, canonical_url, site_name):
         meta["description"] = page_description(page)
         meta["image"] = share_image_url(request, page)
         meta["image_alt"] = getattr(page, "hero_image_alt", "")
+    if author is not None:
+        meta["type"] = "profile"
+        meta["title"] = author.name
+        meta["description"] = author.bio
     meta["twitter_card"] = "summary_large_image" if meta["image"] else "summary"
     return meta

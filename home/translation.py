@@ -6,12 +6,17 @@ Page's translated title, slug and SEO fields (registered by wagtail-modeltransla
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ClinicDetails, HomePage, OpeningException, OpeningHours
+from .models import ClinicDetails, HomePage, OpeningException, OpeningHours, OpeningHoursPage
 
 
 @register(HomePage)
 class HomePageTR(TranslationOptions):
     fields = ("hero_heading", "hero_intro", "cta_label", "body")
+
+
+@register(OpeningHoursPage)
+class OpeningHoursPageTR(TranslationOptions):
+    fields = ("intro",)
 
 
 @register(OpeningHours)

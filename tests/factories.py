@@ -8,7 +8,7 @@ from factory.django import DjangoModelFactory
 
 from articles.models import ArticleAuthor, ArticleCategory, ArticlePage, Author, BlogIndexPage
 from consultations.models import BookingPage, ConsultationRequest
-from home.models import HomePage, OpeningException, OpeningHours, OpeningSession
+from home.models import HomePage, OpeningException, OpeningHours, OpeningHoursPage, OpeningSession
 
 
 class HomePageFactory(wagtail_factories.PageFactory):
@@ -129,6 +129,17 @@ class BookingPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = BookingPage
+
+
+class OpeningHoursPageFactory(wagtail_factories.PageFactory):
+    title = "Opening hours & visiting"
+    title_ta = "வேலை நேரமும் வருகை விவரமும்"
+    slug = "opening-hours"
+    intro = "When the doctors see patients, and how to reach the clinic."
+    intro_ta = "மருத்துவர்கள் நோயாளிகளைப் பார்க்கும் நேரமும் மருத்துவமனைக்கு வரும் வழியும்."
+
+    class Meta:
+        model = OpeningHoursPage
 
 
 class ConsultationRequestFactory(DjangoModelFactory):

@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 from wagtail.models import Page
 
-from articles.models import ArticlePage, BlogIndexPage
+from articles.models import ArticlePage, Author, BlogIndexPage
 from tests.factories import ArticlePageFactory
 
 SEED_SLUG = "is-micro-needling-effective-for-reducing-skin-pores"
@@ -111,6 +111,7 @@ def test_the_seed_article_is_described_in_english(client, demo):
         "name": "Dr. Janani Palanivel",
         "jobTitle": author["jobTitle"],
         "honorificSuffix": "MBBS, MD (Dermatology)",
+        "url": "http://testserver/en/blog/authors/janani-palanivel/",
     }
     assert posting["image"].startswith("http://testserver/media/images/")
     assert posting["publisher"]["@type"] == "MedicalClinic"
@@ -238,8 +239,17 @@ def test_the_sitemap_lists_every_live_page_in_both_languages_with_alternates(cli
         with translation.override("ta"):
             ta = f"http://testserver{page.url}"
         expected[en] = expected[ta] = {"en": en, "ta": ta, "x-default": en}
+    # Each blog also lists the pages of the authors of its live articles.
+    for blog in BlogIndexPage.objects.live():
+        for author in Author.objects.filter(article_links__page__live=True).distinct():
+            with translation.override("en"):
+                en = f"http://testserver{blog.get_author_url(author)}"
+            with translation.override("ta"):
+                ta = f"http://testserver{blog.get_author_url(author)}"
+            expected[en] = expected[ta] = {"en": en, "ta": ta, "x-default": en}
     assert entries == expected
     assert "http://testserver/ta/vlaipptivu/" in entries
+    assert "http://testserver/ta/vlaipptivu/authors/janani-palanivel/" in entries
 
 
 def test_the_sitemap_leaves_out_drafts(client, demo):
@@ -305,11 +315,16 @@ def test_the_feed_leaves_out_drafts_and_lists_newest_first(client, demo):
     assert titles[0] == "Choosing a Sunscreen for Indian Summers"
 
 
-def test_the_feed_does_not_run_a_query_per_article(client, blog_page, django_assert_max_num_queries):
+def test_the_feed_does_not_run_a_query_per_article(
+    client, blog_page, django_assert_max_num_queries, forget_cached_pages
+):
     ArticlePageFactory.create_batch(3, parent=blog_page)
     client.get("/en/blog/feed/")  # warms Wagtail's site-root cache
+    forget_cached_pages()
     with django_assert_max_num_queries(12) as few:
         client.get("/en/blog/feed/")
+    assert len(few.captured_queries) > 3, "the feed came from the page cache, not the view"
     ArticlePageFactory.create_batch(6, parent=blog_page)
+    forget_cached_pages()
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get("/en/blog/feed/").status_code == 200

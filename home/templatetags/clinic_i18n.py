@@ -1,10 +1,14 @@
-"""Template helpers for the two languages: the switcher and hreflang links, and fallback marking."""
+"""Template helpers for the two languages: the switcher and hreflang links, fallback marking, clock times."""
 
 from django import template
 from django.conf import settings
+from django.http import Http404
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.dateformat import time_format
 from django.utils.html import format_html
+from django.utils.translation import pgettext, pgettext_lazy
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 
 from cms.i18n import fallback_fields
 
@@ -23,10 +27,13 @@ def language_links(context):
     page = context.get("page")
     current = translation.get_language()
     links = []
+    route = routed_subpage_path(request, page)
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             if page is not None and getattr(page, "pk", None):
                 url = page.get_url(request)
+                if url and route:
+                    url += route
             else:
                 url = translate_url(request.get_full_path(), code)
         if not url:
@@ -43,6 +50,29 @@ def language_links(context):
     return links
 
 
+def routed_subpage_path(request, page):
+    """
+    The path below a routable `page` of the route the request is for (e.g. "authors/janani-palanivel/"),
+    or "" for the page itself. A route's path is the same in every language (only the page's slugs are
+    translated), so it is appended to the page's URL in each language. (wagtail-modeltranslation's
+    routing does not record Wagtail's `request.routable_resolver_match`, so the path is read off the
+    request's own.)
+    """
+    if not isinstance(page, RoutablePageMixin):
+        return ""
+    page_url = page.get_url(request)
+    if not page_url or not request.path.startswith(page_url):
+        return ""
+    rest = request.path[len(page_url) :]
+    if not rest:
+        return ""
+    try:
+        page.resolve_subpage("/" + rest)
+    except Http404:
+        return ""
+    return rest
+
+
 @register.simple_tag
 def fell_back(instance, *fields):
     """True when any of the named fields of `instance` is shown in the default language."""
@@ -57,3 +87,28 @@ def lang_attr(instance, *fields):
     if instance is not None and fallback_fields(instance, fields=fields or None):
         return format_html(' lang="{}"', settings.LANGUAGE_CODE)
     return ""
+
+
+# Tamil, like many languages, names the part of the day rather than saying AM or PM ("காலை 10:00",
+# "மாலை 4:00"): each span of hours (up to the hour it ends) has its own entry, which English translates
+# as AM or PM. A context keeps them apart from Django's own "AM"/"PM" (used by the "A" date format).
+DAY_PERIODS = [
+    (5, pgettext_lazy("time of day, midnight to 4:59", "AM")),
+    (12, pgettext_lazy("time of day, 5:00 to 11:59", "AM")),
+    (16, pgettext_lazy("time of day, noon to 15:59", "PM")),
+    (19, pgettext_lazy("time of day, 16:00 to 18:59", "PM")),
+    (24, pgettext_lazy("time of day, 19:00 to midnight", "PM")),
+]
+
+
+@register.filter
+def clock(value):
+    """A time of day as the reader's language writes it: "4:00 PM" in English, "மாலை 4:00" in Tamil."""
+    if value in (None, ""):
+        return ""
+    period = next(label for end, label in DAY_PERIODS if value.hour < end)
+    # Translators: %(time)s is a 12-hour clock time such as 4:00, %(period)s the part of the day (AM, PM).
+    return pgettext("time of day", "%(time)s %(period)s") % {
+        "time": time_format(value, "g:i"),
+        "period": period,
+    }

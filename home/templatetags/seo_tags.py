@@ -4,11 +4,25 @@ from django import template
 from django.utils.html import format_html_join
 from wagtail.models import Site
 
-from articles.models import ArticlePage, BlogIndexPage
+from articles.models import ArticlePage, Author, BlogIndexPage
 from home import structured_data
-from home.models import ClinicDetails
+from home.models import ClinicDetails, OpeningHoursPage
 
 register = template.Library()
+
+
+def _routed_author(context):
+    """The author whose page the blog is showing (its `authors/<slug>/` route), else None."""
+    author = context.get("author")
+    return author if isinstance(author, Author) and isinstance(context.get("page"), BlogIndexPage) else None
+
+
+def _article_blog(context):
+    """An article's blog index (the context's `blog`, its parent) as a BlogIndexPage, or None."""
+    blog = context.get("blog")
+    if blog is not None and not isinstance(blog, BlogIndexPage):
+        blog = blog.specific_deferred  # no query: only its URL and routes are needed
+    return blog if isinstance(blog, BlogIndexPage) else None
 
 
 def _site_and_clinic(request):
@@ -23,7 +37,8 @@ def _site_and_clinic(request):
 def json_ld(context):
     """
     The page's JSON-LD, one `<script type="application/ld+json">` per graph: the clinic on every
-    page, the article on an article, the breadcrumbs on every page below Home.
+    page, the article on an article, the author's profile on an author's page, the opening hours
+    page as a page about the clinic, the breadcrumbs on every page below Home.
     """
     request = context.get("request")
     site, clinic = _site_and_clinic(request)
@@ -33,9 +48,17 @@ def json_ld(context):
     graphs = [structured_data.clinic_graph(request, clinic, home)]
     page = context.get("page")
     if page is not None and getattr(page, "pk", None):
+        last_crumb = None
+        author = _routed_author(context)
         if isinstance(page, ArticlePage):
-            graphs.append(structured_data.article_graph(request, page, clinic, home))
-        graphs.append(structured_data.breadcrumb_graph(request, page, home))
+            graphs.append(structured_data.article_graph(request, page, clinic, home, _article_blog(context)))
+        elif isinstance(page, OpeningHoursPage):
+            graphs.append(structured_data.opening_hours_page_graph(request, page, home))
+        elif author is not None:
+            profile = structured_data.author_profile_graph(request, author, page)
+            graphs.append(profile)
+            last_crumb = (author.name, profile["url"])
+        graphs.append(structured_data.breadcrumb_graph(request, page, home, last_crumb))
     return format_html_join(
         "\n    ", "{}", ((structured_data.json_ld_script(graph),) for graph in graphs if graph)
     )
@@ -51,7 +74,8 @@ def social_meta(context, language_links):
     if page is not None and not getattr(page, "pk", None):
         page = None
     site_name = clinic.clinic_name if clinic else ""
-    return {"meta": structured_data.social_meta(request, page, canonical, site_name)}
+    author = _routed_author(context)
+    return {"meta": structured_data.social_meta(request, page, canonical, site_name, author)}
 
 
 @register.simple_tag(takes_context=True)

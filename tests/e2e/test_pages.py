@@ -6,15 +6,14 @@ fits the width, passes axe-core's WCAG 2.2 AA rules and leaves a screenshot in t
 
 import json
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
-from articles.models import ArticlePage, BlogIndexPage
+from articles.models import ArticlePage, Author, BlogIndexPage
 from consultations.models import BookingPage
-from home.models import HomePage
+from home.models import HomePage, OpeningHoursPage
 
 from .conftest import AXE_JS, CHROMIUM
 
@@ -34,6 +33,19 @@ SEED_TITLE = {
     "en": "Is Micro-Needling Effective for Reducing Skin Pores?",
     "ta": "மைக்ரோ-நீட்லிங் சருமத் துளைகளைக் குறைக்க உதவுமா?",
 }
+
+
+class AuthorPage:
+    """An author's page on the blog (a route, not a page of its own), found like the pages below."""
+
+    def __init__(self, slug):
+        self.slug = slug
+
+    def get_url(self):
+        """Its URL in the active language, as a page's get_url() gives it."""
+        return BlogIndexPage.objects.get().get_author_url(Author.objects.get(slug=self.slug))
+
+
 # Each page: how to find it in the demo content, and what a reader sees on it in each language:
 # its heading (role "heading", exact name), then text anywhere on the page (role None, a substring).
 PAGES = {
@@ -64,6 +76,28 @@ PAGES = {
     "booking": (
         lambda: BookingPage.objects.get(),
         {"en": [("heading", "Book a Consultation")], "ta": [("heading", "ஆலோசனைக்கு முன்பதிவு")]},
+    ),
+    "hours": (
+        lambda: OpeningHoursPage.objects.get(),
+        {
+            "en": [
+                ("heading", "Opening hours & visiting"),
+                ("heading", "This week"),
+                ("link", "View on map"),
+            ],
+            "ta": [
+                ("heading", "வேலை நேரமும் வருகை விவரமும்"),
+                ("heading", "இந்த வாரம்"),
+                ("link", "வரைபடத்தில் பார்க்க"),
+            ],
+        },
+    ),
+    "author": (
+        lambda: AuthorPage("janani-palanivel"),
+        {
+            "en": [("heading", "Dr. Janani Palanivel"), ("link", SEED_TITLE["en"])],
+            "ta": [("heading", "டாக்டர் ஜனனி பழனிவேல்"), ("link", SEED_TITLE["ta"])],
+        },
     ),
 }
 WIDTHS = [360, 1280]
@@ -125,12 +159,8 @@ def locate(tab, role, text):
 
 
 def describe_console(message):
-    """A console error and where it came from, or nothing for the browser's own guess at /favicon.ico."""
-    source = message.location.get("url", "")
-    # Chromium asks for /favicon.ico by itself when a page declares no icon; that is not the page's error.
-    if urlsplit(source).path == "/favicon.ico":
-        return None
-    return f"{message.text} ({source})"
+    """A console error and where it came from (no exception for /favicon.ico: the site serves one)."""
+    return f"{message.text} ({message.location.get('url', '')})"
 
 
 def describe(violations):

@@ -15,7 +15,14 @@ from wagtail.models import Page, Site
 from articles.models import ArticleAuthor, ArticleCategory, ArticlePage, Author, BlogIndexPage
 from cms.i18n import is_empty, translated_fields
 from consultations.models import BookingPage
-from home.models import ClinicDetails, HomePage, OpeningException, OpeningHours, OpeningSession
+from home.models import (
+    ClinicDetails,
+    HomePage,
+    OpeningException,
+    OpeningHours,
+    OpeningHoursPage,
+    OpeningSession,
+)
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
@@ -60,9 +67,10 @@ def parse_time(text):
 
 class Command(BaseCommand):
     help = (
-        "Create the demo clinic (home, blog, articles, booking page, author, categories, opening "
-        "hours, clinic details) from home/demo/content.yaml. Idempotent: what exists is kept, and "
-        "only fields that are still empty (say, a translation added to the data since) are filled in."
+        "Create the demo clinic (home, blog, articles, booking page, opening hours page, author, "
+        "categories, opening hours, clinic details) from home/demo/content.yaml. Idempotent: what "
+        "exists is kept, and only fields that are still empty (say, a translation added to the data "
+        "since) are filled in."
     )
 
     def add_arguments(self, parser):
@@ -85,6 +93,8 @@ class Command(BaseCommand):
                 self.load_article(article, blog, categories, authors, images)
             if data.get("booking"):
                 self.load_booking(data["booking"], home)
+            if data.get("hours_page"):
+                self.load_hours_page(data["hours_page"], home)
         if options["verbosity"] == 0:
             return
         if self.changes:
@@ -232,6 +242,12 @@ class Command(BaseCommand):
         page = BookingPage.objects.first() or BookingPage(slug=entry["slug"])
         fields = ["title", "intro", "privacy_notice", "thank_you_heading", "thank_you_text"]
         self.save_page(page, field_values(BookingPage, entry, fields), home, "booking page")
+
+    def load_hours_page(self, entry, home):
+        # One per site, under Home: an editor's (whatever its slug) is kept.
+        page = OpeningHoursPage.objects.child_of(home).first() or OpeningHoursPage()
+        values = field_values(OpeningHoursPage, entry, ["title", "slug", "intro"])
+        self.save_page(page, values, home, "opening hours page")
 
     def load_article(self, entry, blog, categories, authors, images):
         article = ArticlePage.objects.child_of(blog).filter(slug=entry["slug"]).first()
