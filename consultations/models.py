@@ -17,7 +17,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page, Site
 from wagtail.search import index
 
-from home.models import ClinicDetails, OpeningHours, TranslatedSlugMixin
+from home.models import ClinicDetails, LinkedFromEveryPageMixin, OpeningHours, TranslatedSlugMixin
 
 from .validators import normalised_phone_validator
 
@@ -175,7 +175,7 @@ class ConsultationRequest(models.Model):
                 return reference
 
 
-class BookingPage(TranslatedSlugMixin, RoutablePageMixin, Page):
+class BookingPage(LinkedFromEveryPageMixin, TranslatedSlugMixin, RoutablePageMixin, Page):
     """
     The "Book a Consultation" page: the request form, then a thank-you page saying what happens next.
 
@@ -233,15 +233,6 @@ class BookingPage(TranslatedSlugMixin, RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("booking page")
-
-    @classmethod
-    def for_request(cls, request):
-        """The live booking page, looked up once per request (the header shows it on every page)."""
-        if request is None:
-            return cls.objects.live().public().first()
-        if not hasattr(request, "_booking_page"):
-            request._booking_page = cls.objects.live().public().first()
-        return request._booking_page
 
     def thanks_url(self, request=None):
         return self.get_url(request) + self.reverse_subpage("thanks")
