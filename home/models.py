@@ -92,6 +92,12 @@ class LinkedFromEveryPageMixin:
             setattr(request, memo, page)
         return page
 
+    @classmethod
+    def url_for_request(cls, request):
+        """That page's URL in the current language, or "" when the site has none."""
+        page = cls.for_request(request)
+        return page.get_url(request) if page is not None else ""
+
 
 class HomePage(TranslatedSlugMixin, Page):
     """The site root: a welcome, the call to book, the newest articles, this week's hours and contacts."""

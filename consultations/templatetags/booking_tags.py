@@ -10,6 +10,4 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def booking_page_url(context):
     """The live booking page's URL in the current language, or "" when there is none."""
-    request = context.get("request")
-    page = BookingPage.for_request(request)
-    return page.get_url(request) if page is not None else ""
+    return BookingPage.url_for_request(context.get("request"))

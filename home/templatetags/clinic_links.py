@@ -11,9 +11,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def opening_hours_page_url(context):
     """The live opening hours page's URL in the current language, or "" when there is none."""
-    request = context.get("request")
-    page = OpeningHoursPage.for_request(request)
-    return page.get_url(request) if page is not None else ""
+    return OpeningHoursPage.url_for_request(context.get("request"))
 
 
 @register.simple_tag(takes_context=True)
