@@ -24,7 +24,8 @@ from wagtail.images.models import Filter
 from wagtail.models import Page, Site
 
 from cms.i18n import fallback_fields
-from cms.problems import documented_errors
+from cms.problems import documented_errors, reject_unknown_parameters
+from cms.schemas import ItemMeta
 
 from .models import ArticleAuthor, ArticleCategory, ArticlePage, ArticlePageTag, ArticleRemoval, Author
 
@@ -75,13 +76,6 @@ class CategorySummary(Schema):
 
 class CategoryWithCount(CategorySummary):
     article_count: int = Field(description="Live, public articles in this category.")
-
-
-class ItemMeta(Schema):
-    language: str = Field(description="The language of this item's text.")
-    fallback_fields: list[str] = Field(
-        description="Fields shown in the default language because they are not translated yet."
-    )
 
 
 class ArticleCard(Schema):
@@ -449,17 +443,6 @@ def articles_for_site(request, prefetch=True):
     else:
         articles = ArticlePage.objects.newest_first()
     return articles.descendant_of(site.root_page) if site else articles.none()
-
-
-def reject_unknown_parameters(request, names=()):
-    """A 400 naming the query parameters this endpoint does not know, rather than ignoring them."""
-    allowed = set(names) | {"lang"}
-    unknown = sorted(set(request.GET) - allowed)
-    if unknown:
-        raise HttpError(
-            400,
-            f"Unknown query parameter(s): {', '.join(unknown)}. Supported: {', '.join(sorted(allowed))}.",
-        )
 
 
 def search_ids(query):

@@ -32,7 +32,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cms.i18n import is_empty
-from home.models import TranslatedSlugMixin, ascii_slug
+from cms.pages import TranslatedSlugMixin, ascii_slug
 
 from .blocks import ArticleBodyBlock, count_words
 from .feeds import ArticleFeed

@@ -9,7 +9,6 @@ several server processes it must be a shared cache (Redis, see REDIS_URL) for th
 reach them all.
 """
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
@@ -17,18 +16,12 @@ from django.db.models.signals import post_delete, post_save
 from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
 from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import http_date
+from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-# Saving one of these changes what public pages or API responses show.
-PUBLIC_CONTENT_MODELS = [
-    "articles.Author",
-    "articles.ArticleCategory",
-    "home.OpeningHours",
-    "home.OpeningSession",
-    "home.OpeningException",
-    "home.ClinicDetails",
-    "wagtailimages.Image",
-]
+# Models whose saving or deletion changes what public pages or API responses show; each app adds
+# its own in its AppConfig.ready() with register_public_models().
+_public_models = set()
 
 
 def is_public_path(request):
@@ -74,17 +67,22 @@ def invalidate_public_cache(**kwargs):
     transaction.on_commit(caches[settings.CACHE_MIDDLEWARE_ALIAS].clear)
 
 
-def connect_invalidation():
+def connect_page_invalidation():
+    """Publishing, unpublishing, moving or deleting any page empties the public cache."""
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(invalidate_public_cache, dispatch_uid=f"public-cache-{id(signal)}")
     post_delete.connect(_on_delete, dispatch_uid="public-cache-delete")
-    for label in PUBLIC_CONTENT_MODELS:
-        model = apps.get_model(label)
-        post_save.connect(invalidate_public_cache, sender=model, dispatch_uid=f"public-cache-{label}")
+
+
+def register_public_models(*models):
+    """Saving or deleting an instance of one of `models` (snippets, settings, images) empties the cache."""
+    for model in models:
+        _public_models.add(model)
+        post_save.connect(
+            invalidate_public_cache, sender=model, dispatch_uid=f"public-cache-{model._meta.label}"
+        )
 
 
 def _on_delete(sender, **kwargs):
-    from wagtail.models import Page
-
-    if issubclass(sender, Page) or sender._meta.label in PUBLIC_CONTENT_MODELS:
+    if issubclass(sender, Page) or sender in _public_models:
         invalidate_public_cache()

@@ -1,8 +1,26 @@
-"""Which translated fields of an object fell back to the default language, for notices and `lang`."""
+"""Languages: which are supported and asked for, and which translated fields fell back to the default."""
 
 from django.conf import settings
-from django.utils.translation import get_language, gettext_noop
+from django.utils import translation
+from django.utils.translation import get_language, gettext_noop, trans_real
 from modeltranslation.translator import NotRegistered, translator
+
+
+def supported_languages():
+    """The codes of settings.LANGUAGES, default first."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def language_from_accept_header(header):
+    """The first supported language in an Accept-Language header, or None (malformed or no match)."""
+    for accepted, _quality in trans_real.parse_accept_lang_header(header or ""):
+        if accepted == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(accepted)
+        except LookupError:
+            continue
+    return None
 
 
 def is_empty(value):

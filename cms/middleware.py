@@ -1,38 +1,31 @@
-"""Project middleware: choosing the language, for the site and for the API."""
+"""
+Project middleware, each with one job: choosing the language (site and API), refusing input the
+database cannot take, and keeping the API's errors JSON.
+"""
 
 import re
 from http import HTTPStatus
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import trans_real
 
+from cms.i18n import language_from_accept_header, supported_languages
 from cms.problems import problem
 
 API_PREFIX = "/api/"
 
 
-def supported_languages():
-    return [code for code, _name in settings.LANGUAGES]
+def is_api(request):
+    return request.path_info.startswith(API_PREFIX)
 
 
-def language_from_accept_header(header):
-    """The first supported language in an Accept-Language header, or None (malformed or no match)."""
-    for accepted, _quality in trans_real.parse_accept_lang_header(header or ""):
-        if accepted == "*":
-            break
-        try:
-            return translation.get_supported_language_variant(accepted)
-        except LookupError:
-            continue
-    return None
-
-
-class PrefixedLocaleMiddleware(LocaleMiddleware):
+class LanguageMiddleware(LocaleMiddleware):
     """
-    Django's LocaleMiddleware for the site, and the API's own language rules under /api/.
+    Chooses the language of every request: Django's LocaleMiddleware for the site, the API's own
+    rules under /api/.
 
     The site: pages live under /en/ and /ta/; `/` and unprefixed paths redirect by cookie, then
     Accept-Language, then English. Paths outside the prefixes (admin, documents, static, media,
@@ -47,26 +40,23 @@ class PrefixedLocaleMiddleware(LocaleMiddleware):
     unprefixed_paths = ("/admin/", "/documents/", "/static/", "/media/", "/sitemap.xml", "/robots.txt")
 
     def process_request(self, request):
-        if not request.path_info.startswith(API_PREFIX):
+        if not is_api(request):
             return super().process_request(request)
-        too_large = out_of_range_number(request)
-        if too_large:
-            return problem(400, f"{too_large} is out of range: numbers in the API fit in 32 bits.")
-        if any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
-            # Databases cannot take them (SQLite's full-text search fails with a server error).
-            return problem(400, "Query parameters cannot contain NUL characters.")
         languages = supported_languages()
         if "locale" in request.GET:
             return problem(
                 400,
                 "This API does not use Wagtail's `locale`: choose the language with `lang` "
-                "or the Accept-Language header.",
-                supported_languages=languages,
+                f"({', '.join(languages)}) or the Accept-Language header.",
             )
         requested = request.GET.get("lang")
         if requested is not None:
             if requested not in languages:
-                return problem(400, f"Unsupported lang {requested!r}.", supported_languages=languages)
+                return problem(
+                    400,
+                    f"Unsupported lang {requested!r}. Supported: {', '.join(languages)}.",
+                    errors=[{"loc": ["query", "lang"], "msg": "Unsupported language.", "type": "enum"}],
+                )
             # Handled here for every endpoint, so the endpoints never see it.
             request.GET = request.GET.copy()
             del request.GET["lang"]
@@ -79,8 +69,7 @@ class PrefixedLocaleMiddleware(LocaleMiddleware):
         return None
 
     def process_response(self, request, response):
-        if request.path_info.startswith(API_PREFIX):
-            response = json_error(response)
+        if is_api(request):
             response.headers.setdefault("Content-Language", translation.get_language())
             patch_vary_headers(response, ("Accept-Language",))
             return response
@@ -93,28 +82,55 @@ MAX_NUMBER = 2**31 - 1
 NUMBER = re.compile(r"^[-+]?\d+$")
 
 
+class InputGuardMiddleware:
+    """
+    Refuses, with a 400, input that databases cannot take and that no honest client sends: NUL
+    characters in the query string (PostgreSQL refuses them in a string, SQLite's full-text search
+    fails on them), and, in the API, whole numbers beyond 32 bits in the path or the query
+    (Wagtail's own endpoints pass them to the database, where SQLite fails with "datatype
+    mismatch"). The site answers with its 400 page, the API with problem+json.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+            if is_api(request):
+                return problem(400, "Query parameters cannot contain NUL characters.")
+            raise BadRequest("NUL character in the query string.")
+        if is_api(request):
+            too_large = out_of_range_number(request)
+            if too_large:
+                return problem(400, f"{too_large} is out of range: numbers in the API fit in 32 bits.")
+        return self.get_response(request)
+
+
 def out_of_range_number(request):
-    """
-    The first path segment or query value that is a whole number too large for a database id or
-    offset, if any. Wagtail's own endpoints pass them to the database unchecked, where SQLite
-    fails with a server error ("datatype mismatch") rather than a clear answer.
-    """
+    """The first path segment or query value that is a whole number too large for an id or offset."""
     values = [segment for segment in request.path_info.split("/") if segment]
-    values += [value for values_ in request.GET.lists() for value in values_[1]]
+    values += [value for _key, values_ in request.GET.lists() for value in values_]
     for value in values:
         if NUMBER.match(value) and abs(int(value)) > MAX_NUMBER:
             return value[:40]
     return None
 
 
-def json_error(response):
-    """An API error that Django or Ninja answered in HTML or plain text (a 405, a 404 outside any
-    router, an oversized body…) as problem+json instead, keeping headers such as Allow."""
-    content_type = response.get("Content-Type", "")
-    if response.status_code < 400 or "json" in content_type:
-        return response
-    replacement = problem(response.status_code, HTTPStatus(response.status_code).phrase)
-    for header in ("Allow", "Retry-After", "WWW-Authenticate"):
-        if header in response:
-            replacement[header] = response[header]
-    return replacement
+class ApiProblemMiddleware:
+    """
+    Keeps every API error JSON: one that Django or Ninja answered in HTML or plain text (a 405, a
+    404 outside any router, an oversized body…) becomes problem+json, keeping headers such as Allow.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not is_api(request) or response.status_code < 400 or "json" in response.get("Content-Type", ""):
+            return response
+        replacement = problem(response.status_code, HTTPStatus(response.status_code).phrase)
+        for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+            if header in response:
+                replacement[header] = response[header]
+        return replacement

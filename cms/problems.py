@@ -1,10 +1,7 @@
-"""API errors as RFC 7807 problem details, the format Wagtail's API v3 uses, and their documentation."""
+"""API errors: Wagtail v3's RFC 7807 problem responses, the checks every endpoint shares, and their docs."""
 
-import json
-from http import HTTPStatus
-
-from django.http import HttpResponse
-from wagtail.api.v3.errors import PROBLEM_JSON, ProblemDetail
+from ninja.errors import HttpError
+from wagtail.api.v3.errors import PROBLEM_JSON, ProblemDetail, problem_response
 
 ERROR_DESCRIPTIONS = {
     400: "Bad request: an unknown parameter, an unsupported `lang`, or a value that makes no sense.",
@@ -18,29 +15,27 @@ ERROR_DESCRIPTIONS = {
 }
 
 
-def problem(status, detail, **extra):
-    """An error response: `detail` for people, `extra` (e.g. `errors`) for programs."""
-    body = {
-        "type": "about:blank",
-        "title": HTTPStatus(status).phrase,
-        "status": status,
-        "detail": str(detail),
-    }
-    body.update(extra)
-    return HttpResponse(
-        json.dumps(body, ensure_ascii=False), status=status, content_type=f"{PROBLEM_JSON}; charset=utf-8"
-    )
+def problem(status, detail, errors=None):
+    """An error response as Wagtail's API gives them: `detail` for people, `errors` for programs."""
+    return problem_response(status=status, detail=str(detail), errors=errors)
+
+
+def reject_unknown_parameters(request, names=()):
+    """A 400 naming the query parameters this endpoint does not know, rather than ignoring them."""
+    unknown = sorted(set(request.GET) - set(names))
+    if unknown:
+        supported = ", ".join(sorted(names)) or "none"
+        raise HttpError(400, f"Unknown query parameter(s): {', '.join(unknown)}. Supported: {supported}.")
 
 
 def documented_errors(*statuses):
     """`openapi_extra` for an operation: the error responses it may give, as problem+json."""
-    schema = ProblemDetail.model_json_schema()
+    return {"responses": {str(status): problem_doc(ERROR_DESCRIPTIONS[status]) for status in statuses}}
+
+
+def problem_doc(description):
+    """One documented problem+json response."""
     return {
-        "responses": {
-            str(status): {
-                "description": ERROR_DESCRIPTIONS[status],
-                "content": {PROBLEM_JSON: {"schema": schema}},
-            }
-            for status in statuses
-        }
+        "description": description,
+        "content": {PROBLEM_JSON: {"schema": ProblemDetail.model_json_schema()}},
     }

@@ -17,7 +17,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page, Site
 from wagtail.search import index
 
-from home.models import ClinicDetails, LinkedFromEveryPageMixin, OpeningHours, TranslatedSlugMixin
+from cms.pages import LinkedFromEveryPageMixin, TranslatedSlugMixin
+from home.models import ClinicDetails, OpeningHours
 
 from .validators import normalised_phone_validator
 

@@ -3,14 +3,13 @@
 import datetime
 
 from django.http import Http404, HttpRequest
-from django.utils import timezone, translation
+from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from wagtail.models import Site
 
-from articles.api import ItemMeta, reject_unknown_parameters
-from cms.i18n import fallback_fields
-from cms.problems import documented_errors
+from cms.problems import documented_errors, reject_unknown_parameters
+from cms.schemas import ItemMeta, item_meta
 
 from .models import WEEKDAY_CHOICES, ClinicDetails, OpeningHours
 
@@ -83,10 +82,6 @@ def clinic_hours(request):
     return hours
 
 
-def meta_for(instance):
-    return {"language": translation.get_language(), "fallback_fields": fallback_fields(instance)}
-
-
 @router.get(
     "/clinic/",
     response=ClinicOut,
@@ -106,7 +101,7 @@ def get_clinic(request: HttpRequest):
         "email": details.email,
         "address": details.address,
         "map_url": details.map_url,
-        "meta": meta_for(details),
+        "meta": item_meta(details),
     }
 
 
@@ -155,5 +150,5 @@ def get_opening_hours(request: HttpRequest, at: datetime.datetime | None = None)
         "at": moment,
         "open_now": hours.is_open(moment),
         "next_opening": next_opening,
-        "meta": meta_for(hours),
+        "meta": item_meta(hours),
     }

@@ -7,13 +7,11 @@ class HomeConfig(AppConfig):
     verbose_name = _("Home and clinic")
 
     def ready(self):
-        from wagtail.models import Page
-
-        from cms.cache import connect_invalidation
+        from cms.cache import register_public_models
         from cms.search import localize_search_fields
 
-        connect_invalidation()
+        from .models import ClinicDetails, OpeningException, OpeningHours, OpeningSession
 
-        # Wagtail's own Page (plain pages, the tree root) as well as the clinic's models.
-        for model in [Page, *self.get_models()]:
+        register_public_models(OpeningHours, OpeningSession, OpeningException, ClinicDetails)
+        for model in self.get_models():
             localize_search_fields(model)

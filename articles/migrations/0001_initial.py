@@ -2,7 +2,7 @@
 
 import datetime
 import django.db.models.deletion
-import home.models
+import cms.pages
 import modelcluster.contrib.taggit
 import modelcluster.fields
 import modelsearch.index
@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'blog index page',
             },
-            bases=(home.models.TranslatedSlugMixin, 'wagtailcore.page'),
+            bases=(cms.pages.TranslatedSlugMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='ArticlePage',
@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'article',
             },
-            bases=(home.models.TranslatedSlugMixin, 'wagtailcore.page'),
+            bases=(cms.pages.TranslatedSlugMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='ArticlePageTag',

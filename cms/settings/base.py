@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "wagtail_modeltranslation.makemigrations",
     "wagtail_modeltranslation.migrate",
     "modeltranslation",
+    "cms",
     "home",
     "articles",
     "consultations",
@@ -71,7 +72,9 @@ MIDDLEWARE = [
     # before the rest of the stack runs.
     "cms.cache.UpdatePublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "cms.middleware.PrefixedLocaleMiddleware",
+    "cms.middleware.LanguageMiddleware",
+    "cms.middleware.ApiProblemMiddleware",
+    "cms.middleware.InputGuardMiddleware",
     "cms.cache.FetchPublicFromCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -183,7 +186,7 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 # Field-level translations through modeltranslation; Wagtail's per-tree i18n stays off.
 WAGTAIL_I18N_ENABLED = False
-# Slugs stay ASCII: Tamil titles are transliterated (see home.models.TranslatedSlugMixin).
+# Slugs stay ASCII: Tamil titles are transliterated (see cms.pages.TranslatedSlugMixin).
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
 ARTICLES_PER_PAGE = 10

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import home.models
+import cms.pages
 import wagtail.contrib.routable_page.models
 import wagtail.fields
 from django.conf import settings
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'booking page',
             },
-            bases=(home.models.TranslatedSlugMixin, wagtail.contrib.routable_page.models.RoutablePageMixin, 'wagtailcore.page'),
+            bases=(cms.pages.TranslatedSlugMixin, wagtail.contrib.routable_page.models.RoutablePageMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='ConsultationRequest',

@@ -160,6 +160,18 @@ def test_input_the_database_cannot_take_is_a_400_not_a_server_error(client, demo
     assert response.json()["detail"]
 
 
-def test_site_search_ignores_control_characters(client, demo):
-    response = client.get("/en/search/", {"q": "colla\x00gen"})
-    assert response.status_code == 200
+@pytest.mark.parametrize(
+    "path, text",
+    [
+        ("/en/search/?q=colla%00gen", "Bad request"),
+        ("/en/blog/?category=%00", "Bad request"),
+        ("/en/blog/?tag=a%00", "Bad request"),
+        ("/ta/vlaipptivu/?category=%00", "தவறான கோரிக்கை"),
+    ],
+)
+def test_nul_in_the_sites_query_string_is_a_400_page_in_the_visitors_language(client, demo, path, text):
+    """PostgreSQL refuses NUL in a string: the blog's filters gave a server error."""
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "text/html" in response["Content-Type"]
+    assert text in response.content.decode()

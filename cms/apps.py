@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CmsConfig(AppConfig):
+    """The code every app shares: languages, page mixins, search, the public cache, the API's plumbing."""
+
+    name = "cms"
+    verbose_name = _("Clinic CMS")
+
+    def ready(self):
+        from wagtail.images import get_image_model
+        from wagtail.models import Page
+
+        from cms.cache import connect_page_invalidation, register_public_models
+        from cms.search import localize_search_fields
+
+        connect_page_invalidation()
+        register_public_models(get_image_model())
+        # Wagtail's own Page (plain pages, the tree root): every language's title is searchable.
+        localize_search_fields(Page)
