@@ -21,11 +21,13 @@ from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.coreutils import WAGTAIL_APPEND_SLASH
 from wagtail.images import get_image_model
 from wagtail.images.models import Filter
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from cms.i18n import fallback_fields
+from cms.pages import find_page_by_path
 from cms.problems import documented_errors, reject_unknown_parameters
 from cms.schemas import ItemMeta
+from cms.search import search_with_prefix_fallback
 
 from .models import ArticleAuthor, ArticleCategory, ArticlePage, ArticlePageTag, ArticleRemoval, Author
 
@@ -446,12 +448,10 @@ def articles_for_site(request, prefetch=True):
 
 
 def search_ids(query):
-    """Ids of live articles matching `query`, best first: whole words, or else word prefixes."""
+    """Ids of live articles matching `query`, best first (whole words, or else word prefixes)."""
     # The search backend filters only on indexed fields, so search the live articles and let
     # the caller intersect with its own (visibility, filters) queryset.
-    articles = ArticlePage.objects.live()
-    ids = [page.pk for page in articles.search(query)]
-    return ids or [page.pk for page in articles.autocomplete(query)]
+    return [page.pk for page in search_with_prefix_fallback(ArticlePage.objects.live(), query)]
 
 
 # Endpoints ----------------------------------------------------------------------------------------
@@ -538,13 +538,7 @@ def find_article(request: HttpRequest, path: str = Query(..., max_length=500, ex
     if site is None:
         raise Http404("No site.")
     language, rest = match.groups()
-    rest = rest if rest.endswith("/") else rest + "/"
-    root_path = getattr(site.root_page, f"url_path_{language}")
-    page = (
-        Page.objects.filter(**{f"url_path_{language}": root_path + rest.lstrip("/")})
-        .type(ArticlePage)
-        .first()
-    )
+    page = find_page_by_path(site, language, rest, queryset=ArticlePage.objects.all())
     if page is None:
         raise Http404("No article has this path.")
     article = get_object_or_404(articles_for_site(request), pk=page.pk)

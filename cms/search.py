@@ -74,3 +74,14 @@ def localize_related(model, field):
         return field
     related_model = model._meta.get_field(field.field_name).related_model
     return index.RelatedFields(field.field_name, localized_fields(related_model, field.fields))
+
+
+def search_with_prefix_fallback(queryset, query):
+    """
+    `queryset`'s matches for `query`, best first: as whole words or, when none match, as word
+    prefixes ("துளை" finds "துளைகள்"). The site's search and the API's share it.
+    """
+    results = queryset.search(query)
+    if not results:
+        results = queryset.autocomplete(query)
+    return results

@@ -9,9 +9,9 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import views
 from cms.api import api
-from home import views as home_views
-from home.sitemaps import TranslatedSitemap
+from cms.sitemaps import TranslatedSitemap
 
 # Outside the language prefix: the admin (English, see the README), documents, the API, and the
 # sitemap and robots.txt (one each for the whole site, every language in them).
@@ -20,7 +20,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v3/", api.urls),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}, name="sitemap"),
-    path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     # Browsers and crawlers ask for /favicon.ico by themselves: send them to the SVG icon, under its
     # hashed name (looked up per request, so the URLs load before collectstatic has run).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg")), name="favicon"),
@@ -35,12 +35,12 @@ if settings.DEBUG:
 # in another language's slugs). It keeps Wagtail's name, so page.url still reverses to it.
 wagtail_frontend_patterns = [
     pattern for pattern in wagtail_urls.urlpatterns if getattr(pattern, "name", "") != "wagtail_serve"
-] + [re_path(wagtail_urls.serve_pattern, home_views.serve, name="wagtail_serve")]
+] + [re_path(wagtail_urls.serve_pattern, views.serve, name="wagtail_serve")]
 
 # Every page is served at /en/<english path>/ and /ta/<tamil path>/; `/` and unprefixed paths
 # redirect by the visitor's language cookie, then Accept-Language, then English.
 urlpatterns += i18n_patterns(
-    path("search/", home_views.search, name="search"),
+    path("search/", views.search, name="search"),
     path("", include(wagtail_frontend_patterns)),
     prefix_default_language=True,
 )

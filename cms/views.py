@@ -1,4 +1,4 @@
-"""Public views of the site: page serving and search (language-prefixed), and robots.txt."""
+"""The site's own views beside Wagtail's pages: serving in every language, search, robots.txt."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -10,7 +10,8 @@ from django.utils.translation import get_language
 from wagtail.models import Page, Site
 from wagtail.views import serve as wagtail_serve
 
-from articles.models import nearest_page_number
+from cms.pages import find_page_by_path
+from cms.search import search_with_prefix_fallback
 
 MAX_QUERY_LENGTH = 200
 SEARCH_RESULTS_PER_PAGE = 10
@@ -35,39 +36,25 @@ def serve(request, path):
 
 def find_page_by_other_language_path(request, path):
     site = Site.find_for_request(request)
-    if site is None:
-        return None
     current = get_language()
     for language, _name in settings.LANGUAGES:
-        if language == current:
-            continue
-        root_path = getattr(site.root_page, f"url_path_{language}", None)
-        if not root_path:
-            continue
-        page = Page.objects.live().filter(**{f"url_path_{language}": root_path + path}).first()
-        if page is not None:
-            return page.specific
+        if language != current:
+            page = find_page_by_path(site, language, path)
+            if page is not None:
+                return page
     return None
 
 
 def search(request):
     """Site search over live, public pages, in every language; prefixes match too (e.g. "துளை")."""
-    # Only printable text: a NUL or other control character breaks the database's search.
+    # Only printable text: control characters mean nothing to the search backend.
     query = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable()).strip()[:MAX_QUERY_LENGTH]
-    results = Page.objects.none()
+    results = None
     if query:
         pages = Page.objects.live().public().filter(depth__gt=1).specific()
-        results = pages.search(query)
-        if not results:
-            # No whole-word match: try the words as prefixes of indexed words.
-            results = pages.autocomplete(query)
-    paginator = Paginator(results, SEARCH_RESULTS_PER_PAGE)
-    page_number = nearest_page_number(paginator, request.GET.get("page"))
-    return TemplateResponse(
-        request,
-        "home/search_results.html",
-        {"query": query, "results": paginator.page(page_number) if query else None},
-    )
+        matches = search_with_prefix_fallback(pages, query)
+        results = Paginator(matches, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    return TemplateResponse(request, "search/results.html", {"query": query, "results": results})
 
 
 def robots_txt(request):
