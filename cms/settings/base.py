@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "home",
     "articles",
     "consultations",
+    "demo",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.settings",

@@ -1,4 +1,4 @@
-"""Load the clinic's demo content from home/demo/content.yaml without ever overwriting an editor's work."""
+"""Load the clinic's demo content from demo/content.yaml without ever overwriting an editor's work."""
 
 import datetime
 from pathlib import Path
@@ -24,7 +24,7 @@ from home.models import (
     OpeningSession,
 )
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+DEMO_DIR = Path(__file__).resolve().parents[2]
 
 
 def field_values(model, data, field_names):
@@ -68,7 +68,7 @@ def parse_time(text):
 class Command(BaseCommand):
     help = (
         "Create the demo clinic (home, blog, articles, booking page, opening hours page, author, "
-        "categories, opening hours, clinic details) from home/demo/content.yaml. Idempotent: what "
+        "categories, opening hours, clinic details) from demo/content.yaml. Idempotent: what "
         "exists is kept, and only fields that are still empty (say, a translation added to the data "
         "since) are filled in."
     )
