@@ -33,9 +33,11 @@ from wagtail.search import index
 
 from cms.i18n import is_empty
 from cms.pages import TranslatedSlugMixin, ascii_slug
+from cms.seo import StructuredDataMixin
 
 from .blocks import ArticleBodyBlock, count_words
 from .feeds import ArticleFeed
+from .structured_data import article_graph, author_profile_graph
 
 # Words a patient reads in a minute; used for the "n min read" label.
 READING_WORDS_PER_MINUTE = 200
@@ -203,7 +205,7 @@ class ArticlePageQuerySet(PageQuerySet):
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
 
 
-class BlogIndexPage(RoutablePageMixin, TranslatedSlugMixin, Page):
+class BlogIndexPage(RoutablePageMixin, StructuredDataMixin, TranslatedSlugMixin, Page):
     """
     The list of articles, newest first, with category and tag filters. Lives under Home.
     Its RSS feed of the newest articles is at `feed/` below it, and each author's page (biography
@@ -263,6 +265,27 @@ class BlogIndexPage(RoutablePageMixin, TranslatedSlugMixin, Page):
         url = self.get_url(request)
         return url + self.author_subpage_path(author) if url and author.slug else None
 
+    @staticmethod
+    def routed_author(context):
+        """The author whose page (the `authors/<slug>/` route) is being shown, else None."""
+        author = context.get("author")
+        return author if isinstance(author, Author) else None
+
+    def structured_data(self, request, context, clinic):
+        author = self.routed_author(context)
+        return [author_profile_graph(request, author, self)] if author else []
+
+    def breadcrumb_tail(self, request, context):
+        author = self.routed_author(context)
+        url = self.get_author_url(author, request) if author else None
+        return (author.name, request.build_absolute_uri(url)) if url else None
+
+    def social_meta_overrides(self, request, context):
+        author = self.routed_author(context)
+        if author is None:
+            return {}
+        return {"type": "profile", "title": author.name, "description": author.bio}
+
     def get_sitemap_urls(self, request=None):
         """The blog itself, then the page of each author of its live articles (ordered by slug)."""
         urls = super().get_sitemap_urls(request)
@@ -312,7 +335,7 @@ def nearest_page_number(paginator, raw_number):
     return min(max(number, 1), paginator.num_pages)
 
 
-class ArticlePage(TranslatedSlugMixin, Page):
+class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
     """A health or beauty article written (or reviewed) by the clinic's doctors. Lives under the blog."""
 
     intro = models.CharField(
@@ -403,6 +426,7 @@ class ArticlePage(TranslatedSlugMixin, Page):
 
     parent_page_types = ["articles.BlogIndexPage"]
     subpage_types = []
+    open_graph_type = "article"
 
     class Meta:
         verbose_name = _("article")
@@ -467,6 +491,12 @@ class ArticlePage(TranslatedSlugMixin, Page):
             return ArticlePage.objects.none()
         related = ArticlePage.objects.for_listing(renditions=renditions).filter(matches)
         return related.exclude(pk=self.pk)[:count]
+
+    def structured_data(self, request, context, clinic):
+        blog = context.get("blog")
+        if blog is not None and not isinstance(blog, BlogIndexPage):
+            blog = blog.specific_deferred  # no query: only its URL and routes are needed
+        return [article_graph(request, self, clinic, blog if isinstance(blog, BlogIndexPage) else None)]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.timezone import is_naive, now
@@ -22,6 +23,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.pages import LinkedFromEveryPageMixin, TranslatedSlugMixin
+from cms.seo import SCHEMA_ORG, StructuredDataMixin, page_url
 
 from .forms import OpeningHoursForm
 
@@ -533,7 +535,7 @@ def _dial_digits(number):
     return "".join(ch for ch in number if ch.isdigit() or ch == "+")
 
 
-class OpeningHoursPage(LinkedFromEveryPageMixin, TranslatedSlugMixin, Page):
+class OpeningHoursPage(LinkedFromEveryPageMixin, StructuredDataMixin, TranslatedSlugMixin, Page):
     """
     "Opening hours & visiting": whether the clinic is open now, this week's sessions, the coming
     holidays and special hours, and how to reach the clinic. One per site, under Home.
@@ -563,6 +565,21 @@ class OpeningHoursPage(LinkedFromEveryPageMixin, TranslatedSlugMixin, Page):
 
     class Meta:
         verbose_name = _("opening hours page")
+
+    def structured_data(self, request, context, clinic):
+        """A WebPage about the clinic (whose own graph carries the hours)."""
+        url = page_url(request, self)
+        return [
+            {
+                "@context": SCHEMA_ORG,
+                "@type": "WebPage",
+                "@id": url,
+                "url": url,
+                "name": self.title,
+                "inLanguage": translation.get_language(),
+                "about": {"@id": clinic["@id"]},
+            }
+        ]
 
     def get_context(self, request, *args, at=None, **kwargs):
         """The status, this week and the coming exceptions, all as of `at` (default now)."""
