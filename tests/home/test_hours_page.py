@@ -208,8 +208,8 @@ def test_the_servers_cached_copy_expires_when_the_clinic_closes(client, hours_pa
 @pytest.mark.parametrize(
     ("language", "monday", "today", "sessions", "closed"),
     [
-        ("en", "Monday", "Today", "10:00 AM–1:00 PM 4:00 PM–7:00 PM", "Closed"),
-        ("ta", "திங்கள்", "இன்று", "காலை 10:00–மதியம் 1:00 மாலை 4:00–இரவு 7:00", "விடுமுறை"),
+        ("en", "Monday", "Today", "10:00 AM – 1:00 PM 4:00 PM – 7:00 PM", "Closed"),
+        ("ta", "திங்கள்", "இன்று", "காலை 10:00 – மதியம் 1:00 மாலை 4:00 – இரவு 7:00", "விடுமுறை"),
     ],
 )
 def test_the_week_shows_each_days_sessions_with_today_highlighted(
@@ -247,7 +247,7 @@ def test_holidays_and_special_hours_of_the_coming_weeks_are_listed(client, hours
     listed = " ".join(strip_tags(html.split('class="hours-exceptions"')[1].split("</ul>")[0]).split())
 
     assert "Wednesday, Jan. 10, 2024: Pongal · closed all day" in listed
-    assert "Sunday, Jan. 14, 2024: Skin camp · special hours 9:00 AM–12:00 PM" in listed
+    assert "Sunday, Jan. 14, 2024: Skin camp · special hours 9:00 AM – 12:00 PM" in listed
     assert "Long past" not in html and "Far ahead" not in html
 
 
