@@ -150,6 +150,25 @@ def test_special_hours_today_are_used_and_named(client, hours_page, clinic_hours
     )
 
 
+def test_a_label_not_yet_in_tamil_is_marked_english_for_screen_readers(client, hours_page, clinic_hours):
+    OpeningExceptionFactory(
+        hours=clinic_hours,
+        date=SUNDAY,
+        label="Skin camp",
+        closed=False,
+        opens=datetime.time(9),
+        closes=datetime.time(12),
+    )
+    OpeningExceptionFactory(hours=clinic_hours, date=WEDNESDAY, label="Pongal", label_ta="பொங்கல்")
+
+    sunday = visit(client, hours_page, "ta", ist(SUNDAY, 10)).content.decode()
+    wednesday = visit(client, hours_page, "ta", ist(WEDNESDAY, 11)).content.decode()
+
+    assert "<strong>இப்போது திறந்திருக்கிறது</strong>" in sunday
+    assert '<span lang="en">(Skin camp)</span>' in sunday
+    assert "<strong>இன்று விடுமுறை</strong> (பொங்கல்) · " in wednesday
+
+
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
