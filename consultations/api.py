@@ -14,6 +14,7 @@ from ninja import Field, Router, Schema
 from wagtail.api.v3.errors import PROBLEM_JSON, ProblemDetail
 
 from cms.problems import problem
+from home.models import ClinicDetails
 
 from .models import ConsultationRequest
 from .ratelimit import client_ip
@@ -143,6 +144,7 @@ def create_consultation_request(request: HttpRequest):
     try:
         consultation = submit_consultation_request(
             data,
+            clinic=ClinicDetails.for_request(request),
             language=language,
             client_ip=client_ip(request),
             source=ConsultationRequest.Source.API,
