@@ -1,20 +1,26 @@
 """
 The consultation-requests part of the API: apps send a patient's request; nothing is ever read back.
 
-The body is parsed here and checked by the same service (and so the same form, rules and
-translated messages) as the site's booking page, so errors come back in the requested language.
+Ninja reads the body into ConsultationRequestIn, which only checks the JSON types; the same service
+as the booking page (and so the same form, rules and translated messages) checks and stores the
+request, so every error comes back in the requested language.
 """
 
 import datetime
-import json
+from functools import wraps
+from typing import Annotated
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from django.utils import translation
-from ninja import Field, Router, Schema
-from wagtail.api.v3.errors import PROBLEM_JSON, ProblemDetail
+from ninja import Field, Header, Router, Schema
+from ninja.decorators import decorate_view
+from pydantic import ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from cms.problems import problem
+from cms.problems import documented_errors, problem, problem_doc
+from home.models import ClinicDetails
 
+from .forms import ConsultationRequestForm
 from .models import ConsultationRequest
 from .ratelimit import client_ip
 from .services import InvalidConsultationRequest, RateLimited, submit_consultation_request
@@ -25,84 +31,132 @@ router = Router(tags=["consultations"])
 MAX_BODY_BYTES = 16 * 1024
 MAX_IDEMPOTENCY_KEY_LENGTH = 100
 
+# Where the API reports a field of the body, as Ninja does for the `payload` parameter.
+BODY_LOC = ("body", "payload")
+
+# The booking form's message for a field sent with a value of the wrong JSON type: what the form
+# says of a value it cannot read (so missing, or not understood). A missing field gets its
+# "required" message.
+WRONG_TYPE_MESSAGES = {
+    "name": "required",
+    "phone": "required",
+    "email": "invalid",
+    "preferred_date": "invalid",
+    "preferred_session": "required",
+    "language": "invalid_choice",
+    "consent": "required",
+}
+
 
 class ConsultationRequestIn(Schema):
-    """What an app sends. Checked like the booking form: see the error messages for each field."""
+    """
+    What an app sends. Only the JSON types are checked here; the booking form checks the rest
+    (lengths, formats, dates, sessions), so every message is the form's, in the requested language.
+    """
 
-    name: str = Field(max_length=120)
+    name: str = Field(json_schema_extra={"maxLength": 120})
     phone: str = Field(
         description="An Indian number: 10 digits, with or without +91, or a landline with STD code."
     )
-    email: str = Field("", description="Optional.")
-    preferred_date: datetime.date = Field(description="A day the clinic is open, today to 8 weeks ahead.")
-    preferred_session: str = Field(
-        pattern=r"^\d\d:\d\d$",
-        description="The start time of one of that day's sessions (see /opening-hours/), e.g. 16:00.",
+    email: str | None = Field("", description="Optional.", json_schema_extra={"format": "email"})
+    preferred_date: str = Field(
+        description="A day the clinic is open, today to 8 weeks ahead: YYYY-MM-DD.",
+        json_schema_extra={"format": "date"},
     )
-    reason: str = Field("", max_length=2000)
-    language: str = Field(description="The language the patient wants to be called back in: en or ta.")
+    preferred_session: str = Field(
+        description="The start time of one of that day's sessions (see /opening-hours/), e.g. 16:00.",
+        json_schema_extra={"pattern": r"^\d\d:\d\d$"},
+    )
+    reason: str | None = Field("", json_schema_extra={"maxLength": 2000})
+    language: str | None = Field(
+        None,
+        description="The language the patient wants to be called back in: en or ta "
+        "(default: the language of the request).",
+    )
     consent: bool = Field(description="Must be true: the patient agrees to be contacted.")
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _errors_in_the_forms_words(cls, data, handler):
+        """A missing field or a value of the wrong type is reported with the form's translated message."""
+        try:
+            return handler(data)
+        except ValidationError as error:
+            raise ValidationError.from_exception_data(
+                cls.__name__, [_in_the_forms_words(line) for line in error.errors()]
+            ) from None
+
+
+def _in_the_forms_words(line):
+    field = line["loc"][0] if line["loc"] else None
+    code = "required" if line["type"] == "missing" else WRONG_TYPE_MESSAGES.get(field)
+    message = line["msg"]
+    if code is not None and field in ConsultationRequestForm.base_fields:
+        message = str(ConsultationRequestForm.base_fields[field].error_messages[code])
+    return InitErrorDetails(
+        type=PydanticCustomError(code or line["type"], message), loc=line["loc"], input=line["input"]
+    )
 
 
 class ConsultationRequestCreated(Schema):
     reference: str = Field(description="Quote it to the clinic, e.g. CR-7KQ2MX.")
     status: str
     preferred_date: datetime.date
-    preferred_session: str
+    preferred_session: str = Field(pattern=r"^\d\d:\d\d$", description="The session's start, HH:MM.")
     message: str = Field(description="What happens next, in the requested language.")
 
+    @classmethod
+    def of(cls, consultation):
+        return cls(
+            reference=consultation.reference,
+            status=ConsultationRequest.Status.NEW,
+            preferred_date=consultation.preferred_date,
+            preferred_session=f"{consultation.preferred_session:%H:%M}",
+            message=translation.gettext(
+                "Thank you. The clinic will call you to confirm a time for your consultation."
+            ),
+        )
 
-def problem_schema():
-    return {PROBLEM_JSON: {"schema": ProblemDetail.model_json_schema()}}
+
+def json_object_body(max_bytes):
+    """
+    Answer what is not a JSON object of at most `max_bytes` before Ninja reads the body: 415 for
+    another media type, 413 when too large, 400 when it is not an object (an array, a number, empty;
+    malformed JSON is Ninja's 400).
+    """
+
+    def decorator(run):
+        @wraps(run)
+        def checked(request, *args, **kwargs):
+            if request.content_type != "application/json":
+                return problem(415, "Send the request as application/json.")
+            try:
+                length = int(request.headers.get("Content-Length") or 0)
+            except ValueError:
+                return problem(400, "Malformed Content-Length header.")
+            if length > max_bytes:
+                return problem(413, f"The body may be at most {max_bytes} bytes.")
+            # A JSON text is an object exactly when it starts with "{".
+            if not request.body.lstrip(b" \t\r\n").startswith(b"{"):
+                return problem(400, "The body must be a JSON object.")
+            return run(request, *args, **kwargs)
+
+        return checked
+
+    return decorator
 
 
-OPENAPI = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/json": {"schema": ConsultationRequestIn.model_json_schema()}},
-    },
-    "parameters": [
-        {
-            "name": "Idempotency-Key",
-            "in": "header",
-            "required": False,
-            "schema": {"type": "string", "maxLength": MAX_IDEMPOTENCY_KEY_LENGTH},
-            "description": "Send the same key when retrying: the first request's result comes back "
-            "and no second request is stored.",
-        }
-    ],
-    "responses": {
-        "400": {
-            "description": "The body is not a JSON object, or a header is malformed.",
-            "content": problem_schema(),
-        },
-        "413": {"description": "The body is too large.", "content": problem_schema()},
-        "415": {"description": "The body is not application/json.", "content": problem_schema()},
-        "422": {
-            "description": "Some fields are wrong: `errors` lists each, in the requested language.",
-            "content": problem_schema(),
-        },
-        "429": {
-            "description": "Too many requests from this address; see Retry-After.",
-            "content": problem_schema(),
-        },
-    },
+IDEMPOTENCY_KEY_DESCRIPTION = (
+    "Send the same key when retrying: the first request's result comes back and no second request "
+    f"is stored. 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} printable characters."
+)
+
+ERRORS = documented_errors(413, 415, 429)["responses"] | {
+    "400": problem_doc("The body is not a JSON object, or a header is malformed."),
+    "422": problem_doc(
+        "Some fields are wrong: `errors` lists each, with the form's message in the requested language."
+    ),
 }
-
-
-def created(consultation):
-    body = {
-        "reference": consultation.reference,
-        "status": ConsultationRequest.Status.NEW,
-        "preferred_date": consultation.preferred_date.isoformat() if consultation.preferred_date else None,
-        "preferred_session": (
-            f"{consultation.preferred_session:%H:%M}" if consultation.preferred_session else None
-        ),
-        "message": translation.gettext(
-            "Thank you. The clinic will call you to confirm a time for your consultation."
-        ),
-    }
-    return JsonResponse(body, status=201, json_dumps_params={"ensure_ascii": False})
 
 
 @router.post(
@@ -110,40 +164,30 @@ def created(consultation):
     response={201: ConsultationRequestCreated},
     summary="Ask for a consultation",
     operation_id="consultation_requests_create",
-    openapi_extra=OPENAPI,
+    openapi_extra={"responses": ERRORS},
 )
-def create_consultation_request(request: HttpRequest):
+@decorate_view(json_object_body(MAX_BODY_BYTES))
+def create_consultation_request(
+    request: HttpRequest,
+    payload: ConsultationRequestIn,
+    idempotency_key: Annotated[
+        str | None, Header(alias="Idempotency-Key", description=IDEMPOTENCY_KEY_DESCRIPTION)
+    ] = None,
+):
     """
     Store a patient's request for a consultation; the clinic calls back. Errors are in the
     language chosen with `?lang=` or Accept-Language. Requests are never readable over the API.
     """
-    content_type = request.content_type or ""
-    if content_type != "application/json":
-        return problem(415, "Send the request as application/json.")
-    try:
-        length = int(request.headers.get("Content-Length") or 0)
-    except ValueError:
-        return problem(400, "Malformed Content-Length header.")
-    if length > MAX_BODY_BYTES:
-        return problem(413, f"The body may be at most {MAX_BODY_BYTES} bytes.")
-    key = request.headers.get("Idempotency-Key")
+    key = idempotency_key
     if key is not None and not (0 < len(key) <= MAX_IDEMPOTENCY_KEY_LENGTH and key.isprintable()):
         return problem(
             400, f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} printable characters."
         )
     try:
-        data = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
-        return problem(400, "The body is not valid JSON.")
-    if not isinstance(data, dict):
-        return problem(400, "The body must be a JSON object.")
-    data.pop("website", None)  # the site's honeypot means nothing for an app
-
-    language = translation.get_language()
-    try:
         consultation = submit_consultation_request(
-            data,
-            language=language,
+            payload.model_dump(),
+            clinic=ClinicDetails.for_request(request),
+            language=translation.get_language(),
             client_ip=client_ip(request),
             source=ConsultationRequest.Source.API,
             idempotency_key=key,
@@ -157,9 +201,9 @@ def create_consultation_request(request: HttpRequest):
             422,
             error.message,
             errors=[
-                {"loc": ["body", field], "msg": message, "type": "invalid"}
-                for field, messages in error.errors.items()
-                for message in messages
+                {"type": item["code"] or "invalid", "loc": [*BODY_LOC, field], "msg": item["message"]}
+                for field, items in error.form.errors.get_json_data().items()
+                for item in items
             ],
         )
-    return created(consultation)
+    return ConsultationRequestCreated.of(consultation)

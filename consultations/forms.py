@@ -11,41 +11,20 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import formats, translation
-from django.utils.dateformat import time_format
-from django.utils.timezone import localdate, localtime
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from home.clock import format_clock, format_session
 from home.models import WEEKDAY_CHOICES
 
-from .models import BOOKING_HORIZON_DAYS, ConsultationRequest, clinic_opening_hours
+from .models.requests import ConsultationRequest
 from .validators import normalise_indian_phone
 
 # The honeypot: hidden from people, filled in by form-filling robots.
 HONEYPOT_FIELD = "website"
 
-NOON = datetime.time(12)
-LATE_AFTERNOON = datetime.time(16)
-
-
-def session_period(opens):
-    if opens < NOON:
-        return _("Morning")
-    if opens < LATE_AFTERNOON:
-        return _("Afternoon")
-    return _("Evening")
-
-
-def format_time(value):
-    return time_format(value, "g:i A")
-
-
-def session_label(opens, closes):
-    """e.g. "Morning 10:00 AM–1:00 PM", in the active language."""
-    return _("%(period)s %(opens)s–%(closes)s") % {
-        "period": session_period(opens),
-        "opens": format_time(opens),
-        "closes": format_time(closes),
-    }
+# How far ahead a patient may ask for a date.
+BOOKING_HORIZON_DAYS = 56
 
 
 def session_value(opens):
@@ -84,8 +63,9 @@ class SessionField(forms.ChoiceField):
 
 class ConsultationRequestForm(forms.ModelForm):
     """
-    A patient's request. Pass `language` (the page's, or the API request's) for the initial
-    preferred language; `hours` defaults to the clinic's (see clinic_opening_hours).
+    A patient's request, checked against `hours`: the clinic's (ClinicDetails.for_request(request).hours),
+    or None when it has none yet (every date is then closed). Pass `language` (the page's, or the
+    API request's) for the initial preferred language.
     """
 
     name = forms.CharField(
@@ -176,15 +156,13 @@ class ConsultationRequestForm(forms.ModelForm):
             "consent",
         ]
 
-    _unset = object()
-
-    def __init__(self, *args, language=None, hours=_unset, **kwargs):
+    def __init__(self, *args, hours, language=None, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.hours = clinic_opening_hours() if hours is self._unset else hours
-        local_now = self.hours.local_now() if self.hours else localtime()
+        self.hours = hours
+        local_now = hours.local_now() if hours else localtime()
         self.local_now = local_now.replace(tzinfo=None)
-        self.today = local_now.date() if self.hours else localdate()
+        self.today = local_now.date()
         self.last_day = self.today + datetime.timedelta(days=BOOKING_HORIZON_DAYS)
 
         self.fields["preferred_session"].choices = self.session_choices()
@@ -210,7 +188,7 @@ class ConsultationRequestForm(forms.ModelForm):
         for exception in self.hours.exceptions.all():
             if not exception.closed and exception.opens and self.today <= exception.date <= self.last_day:
                 spans.setdefault(exception.opens, exception.closes)
-        return [(session_value(opens), session_label(opens, spans[opens])) for opens in sorted(spans)]
+        return [(session_value(opens), format_session(opens, spans[opens])) for opens in sorted(spans)]
 
     @property
     def is_spam(self):
@@ -265,8 +243,8 @@ class ConsultationRequestForm(forms.ModelForm):
                     ),
                     code="no_session",
                     params={
-                        "time": format_time(session),
-                        "times": ", ".join(format_time(opens) for opens, _closes in sessions),
+                        "time": format_clock(session),
+                        "times": ", ".join(format_clock(opens) for opens, _closes in sessions),
                     },
                 ),
             )

@@ -18,12 +18,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from wagtail.models import Site
-
-from home.models import ClinicDetails
 
 from .forms import HONEYPOT_FIELD, ConsultationRequestForm
-from .models import ConsultationRequest, generate_reference
+from .models.requests import ConsultationRequest, generate_reference
 from .ratelimit import check_rate_limit
 
 logger = logging.getLogger(__name__)
@@ -88,6 +85,7 @@ def form_data(data, language):
 def submit_consultation_request(
     data,
     *,
+    clinic,
     language,
     client_ip,
     source=ConsultationRequest.Source.SITE,
@@ -98,19 +96,19 @@ def submit_consultation_request(
 
     `data` is the submitted fields (a QueryDict or a dict: name, phone, email, preferred_date
     "YYYY-MM-DD", preferred_session "HH:MM", reason, language, consent, and the honeypot
-    "website"); `language` is the language messages are written in ("en", "ta");
-    `client_ip` is counted against settings.CONSULTATION_RATE_LIMIT.
+    "website"); `clinic` is the ClinicDetails the request was made to (the page's or the API's
+    ClinicDetails.for_request(request)): its hours are checked, its e-mail is notified;
+    `language` is the language messages are written in ("en", "ta"); `client_ip` is counted
+    against settings.CONSULTATION_RATE_LIMIT.
 
     Raises RateLimited (with `retry_after` seconds) or InvalidConsultationRequest (with the
     bound `form` and per-field `errors`); nothing is stored then. A filled-in honeypot returns an
     unsaved request that looks accepted, so that robots learn nothing. With an `idempotency_key`
-    already used, the request stored then is returned again, marked `replayed = True`, and
-    neither stored nor counted twice.
+    already used, the request stored then is returned again, neither stored nor counted twice.
     """
     if idempotency_key:
         existing = ConsultationRequest.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
-            existing.replayed = True
             return existing
 
     with translation.override(language):
@@ -118,15 +116,14 @@ def submit_consultation_request(
         if not status.allowed:
             raise RateLimited(status.retry_after, language)
 
-        form = ConsultationRequestForm(form_data(data, language), language=language)
+        hours = clinic.hours if clinic is not None else None
+        form = ConsultationRequestForm(form_data(data, language), hours=hours, language=language)
         if form.is_spam:
             check_rate_limit(client_ip, count=True)
             logger.info(
                 "Consultation request from %s dropped: the %s field was filled in.", client_ip, HONEYPOT_FIELD
             )
-            decoy = ConsultationRequest(reference=generate_reference())
-            decoy.replayed = False
-            return decoy
+            return ConsultationRequest(reference=generate_reference())
         if not form.is_valid():
             raise InvalidConsultationRequest(form, language)
 
@@ -136,33 +133,28 @@ def submit_consultation_request(
         try:
             with transaction.atomic():
                 consultation.save()
-                transaction.on_commit(partial(notify_clinic, consultation))
+                transaction.on_commit(partial(notify_clinic, consultation, notification_address(clinic)))
         except IntegrityError:
             # The same idempotency key sent twice at once: the other request won the race.
             if idempotency_key:
                 existing = ConsultationRequest.objects.filter(idempotency_key=idempotency_key).first()
                 if existing is not None:
-                    existing.replayed = True
                     return existing
             raise
         check_rate_limit(client_ip, count=True)
-    consultation.replayed = False
     return consultation
 
 
-def clinic_notification_address():
-    """The clinic's e-mail address (Clinic details of the default site), or the configured fallback."""
-    site = Site.objects.filter(is_default_site=True).first()
-    email = ""
-    if site is not None:
-        email = ClinicDetails.objects.filter(site=site).values_list("email", flat=True).first() or ""
+def notification_address(clinic):
+    """Where a clinic hears of new requests: its Clinic details' e-mail, else the configured fallback."""
+    email = clinic.email if clinic is not None else ""
     return email or settings.CONSULTATION_NOTIFY_EMAIL or settings.DEFAULT_FROM_EMAIL
 
 
-def notify_clinic(consultation):
+def notify_clinic(consultation, address):
     """
-    E-mail the clinic about a new request, in English (the staff's language), with a link to it in
-    the admin. Never raises: a failure is logged, and the stored request is unaffected.
+    E-mail the clinic at `address` about a new request, in English (the staff's language), with a
+    link to it in the admin. Never raises: a failure is logged, and the stored request is unaffected.
     """
     try:
         # Reversing loads the admin's URLs (and so registers the viewset) even in a fresh process.
@@ -178,7 +170,7 @@ def notify_clinic(consultation):
         EmailMessage(
             subject=subject,
             body=body,
-            to=[clinic_notification_address()],
+            to=[address],
             reply_to=[consultation.email] if consultation.email else None,
         ).send()
     except Exception:

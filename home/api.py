@@ -1,33 +1,39 @@
-"""The clinic part of the public API: contact details and opening hours (open now, next opening)."""
+"""The clinic part of the public API: contact details, and opening hours with whether the clinic is open."""
 
 import datetime
+from typing import Annotated
 
-from django.http import Http404, HttpRequest
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from django.utils.cache import patch_cache_control
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from wagtail.models import Site
 
 from cms.problems import documented_errors, reject_unknown_parameters
 from cms.schemas import ItemMeta, item_meta
 
-from .models import WEEKDAY_CHOICES, ClinicDetails, OpeningHours
+from .models import UPCOMING_EXCEPTIONS_DAYS, WEEKDAY_CHOICES, ClinicDetails
 
 router = Router(tags=["clinic"])
 
-# How far ahead the exceptions list looks.
-EXCEPTIONS_HORIZON_DAYS = 90
 # The moments `at` may ask about: wide enough for any app, narrow enough to stay in the calendar.
 AT_EARLIEST, AT_LATEST = 2000, 2100
+
+AT_DESCRIPTION = (
+    "A moment to ask about instead of now: ISO 8601 with an offset, "
+    "e.g. 2024-01-08T10:30:00+05:30 or 2024-01-08T05:00:00Z."
+)
+IN_CLINIC_TIME = "ISO 8601, in the clinic's timezone (`timezone`) whatever offset `at` was given in"
 
 
 class Session(Schema):
     opens: str = Field(pattern=r"^\d\d:\d\d$", description="Local time in the clinic, 24-hour HH:MM.")
     closes: str = Field(pattern=r"^\d\d:\d\d$", description="Local time in the clinic, 24-hour HH:MM.")
 
-
-def sessions_data(sessions):
-    return [{"opens": f"{opens:%H:%M}", "closes": f"{closes:%H:%M}"} for opens, closes in sessions]
+    @staticmethod
+    def of(sessions):
+        return [Session(opens=f"{opens:%H:%M}", closes=f"{closes:%H:%M}") for opens, closes in sessions]
 
 
 class WeekDay(Schema):
@@ -45,14 +51,25 @@ class ExceptionDay(Schema):
 
 class OpeningHoursOut(Schema):
     note: str
-    timezone: str
+    timezone: str = Field(description="The clinic's IANA timezone; every time and moment here is in it.")
     weekly: list[WeekDay]
     exceptions: list[ExceptionDay] = Field(
-        description=f"Dated exceptions from today (clinic time) for {EXCEPTIONS_HORIZON_DAYS} days."
+        description=f"Dated exceptions from `at`'s day (clinic time) for {UPCOMING_EXCEPTIONS_DAYS} days."
     )
-    at: datetime.datetime = Field(description="The moment `open_now` and `next_opening` refer to.")
+    at: datetime.datetime = Field(
+        description=f"The moment the status refers to: now, or the `at` asked about; {IN_CLINIC_TIME}."
+    )
     open_now: bool
-    next_opening: datetime.datetime | None = Field(description="In the clinic's timezone.")
+    open_until: datetime.datetime | None = Field(
+        description=f"When the session under way at `at` ends; null when closed. {IN_CLINIC_TIME}."
+    )
+    next_opening: datetime.datetime | None = Field(
+        description=f"The next start of a session after `at`; null when none within a year. {IN_CLINIC_TIME}."
+    )
+    status_text: str = Field(
+        description="The status as a sentence in the requested language, as the site shows it, "
+        "e.g. “Open now · until 1:00 PM”."
+    )
     meta: ItemMeta
 
 
@@ -67,19 +84,16 @@ class ClinicOut(Schema):
     map_url: str
     meta: ItemMeta
 
+    @staticmethod
+    def resolve_meta(details):
+        return item_meta(details)
 
-def clinic_details(request):
-    site = Site.find_for_request(request)
-    if site is None:
+
+def clinic_for_request(request):
+    clinic = ClinicDetails.for_request(request)
+    if clinic is None:
         raise Http404("No site.")
-    return ClinicDetails.for_site(site)
-
-
-def clinic_hours(request):
-    hours = clinic_details(request).opening_hours or OpeningHours.objects.first()
-    if hours is None:
-        raise Http404("The clinic has no opening hours yet.")
-    return hours
+    return clinic
 
 
 @router.get(
@@ -91,18 +105,7 @@ def clinic_hours(request):
 )
 def get_clinic(request: HttpRequest):
     reject_unknown_parameters(request)
-    details = clinic_details(request)
-    return {
-        "clinic_name": details.clinic_name,
-        "phone": details.phone,
-        "phone_link": details.phone_link,
-        "whatsapp": details.whatsapp,
-        "whatsapp_link": details.whatsapp_link,
-        "email": details.email,
-        "address": details.address,
-        "map_url": details.map_url,
-        "meta": item_meta(details),
-    }
+    return clinic_for_request(request)
 
 
 @router.get(
@@ -112,43 +115,53 @@ def get_clinic(request: HttpRequest):
     operation_id="opening_hours_detail",
     openapi_extra=documented_errors(400, 404, 422),
 )
-def get_opening_hours(request: HttpRequest, at: datetime.datetime | None = None):
-    """`at` (ISO 8601 with a timezone) asks about another moment than now."""
+def get_opening_hours(
+    request: HttpRequest,
+    response: HttpResponse,
+    at: Annotated[datetime.datetime | None, Query(description=AT_DESCRIPTION)] = None,
+):
+    """
+    The weekly sessions, the coming exceptions and the status now, or at the moment `at` asks
+    about. Every moment in the answer (`at`, `open_until`, `next_opening`) is given in the clinic's
+    timezone, whatever offset `at` used. The answer for now is cached only until the status
+    changes (`Cache-Control: max-age`); the answer for an `at` never changes.
+    """
     reject_unknown_parameters(request, {"at"})
     if at is not None and timezone.is_naive(at):
         raise HttpError(400, "at needs a timezone, e.g. 2024-01-08T10:30:00+05:30.")
     if at is not None and not (AT_EARLIEST <= at.year <= AT_LATEST):
         raise HttpError(400, f"at must fall between the years {AT_EARLIEST} and {AT_LATEST}.")
-    hours = clinic_hours(request)
-    moment = at or timezone.now()
-    local_today = hours.local_now(moment).date()
+    hours = clinic_for_request(request).hours
+    if hours is None:
+        raise Http404("The clinic has no opening hours yet.")
+    status = hours.status(at)
+    if at is None:
+        # As the hours page does: the public cache keeps the answer no longer than it holds.
+        max_age = min(settings.CACHE_MIDDLEWARE_SECONDS, status.seconds_until_change())
+        patch_cache_control(response, public=True, max_age=max_age)
     weekday_names = dict(WEEKDAY_CHOICES)
-    weekly = [
-        {
-            "weekday": day,
-            "name": str(weekday_names[day]),
-            "sessions": sessions_data(hours.weekly_sessions(day)),
-        }
-        for day, _name in WEEKDAY_CHOICES
-    ]
-    horizon = local_today + datetime.timedelta(days=EXCEPTIONS_HORIZON_DAYS)
-    exceptions = [
-        {
-            "date": date,
-            "label": hours.exception_on(date).label,
-            "closed": not hours.sessions_on(date),
-            "sessions": sessions_data(hours.sessions_on(date)),
-        }
-        for date in hours.exception_dates(local_today, horizon)
-    ]
-    next_opening = hours.next_opening(moment)
-    return {
-        "note": hours.note,
-        "timezone": hours.timezone,
-        "weekly": weekly,
-        "exceptions": exceptions,
-        "at": moment,
-        "open_now": hours.is_open(moment),
-        "next_opening": next_opening,
-        "meta": item_meta(hours),
-    }
+    return OpeningHoursOut(
+        note=hours.note,
+        timezone=hours.timezone,
+        weekly=[
+            WeekDay(
+                weekday=day, name=str(weekday_names[day]), sessions=Session.of(hours.weekly_sessions(day))
+            )
+            for day, _name in WEEKDAY_CHOICES
+        ],
+        exceptions=[
+            ExceptionDay(
+                date=exception["date"],
+                label=exception["label"],
+                closed=not exception["sessions"],
+                sessions=Session.of(exception["sessions"]),
+            )
+            for exception in hours.upcoming_exceptions(status.at)
+        ],
+        at=status.at,
+        open_now=status.is_open,
+        open_until=status.closes_at if status.is_open else None,
+        next_opening=hours.next_opening(status.at),
+        status_text=status.sentence(),
+        meta=item_meta(hours),
+    )

@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.timezone import is_naive, now
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -19,12 +21,14 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
+from cms.i18n import fallback_fields
 from cms.pages import LinkedFromEveryPageMixin, TranslatedSlugMixin
 from cms.seo import SCHEMA_ORG, StructuredDataMixin, page_url
 
+from .clock import format_clock
 from .forms import OpeningHoursForm
 
 DEFAULT_CLINIC_TIMEZONE = "Asia/Kolkata"
@@ -43,7 +47,8 @@ TIMEZONE_CHOICES = [(name, name) for name in sorted(available_timezones())]
 
 # How far ahead next_opening() looks before concluding the clinic never opens again.
 NEXT_OPENING_HORIZON_DAYS = 400
-# Holidays and special hours announced ahead (the opening hours page, the clinic's JSON-LD).
+# How far ahead holidays and special hours are announced: the one horizon of the opening hours
+# page, the API's `exceptions` and the clinic's JSON-LD.
 UPCOMING_EXCEPTIONS_DAYS = 60
 
 
@@ -166,6 +171,67 @@ class OpeningStatus:
         """Whole seconds from `at` until the status changes (at least 1), whatever the DST rules."""
         delta = self.changes_at.astimezone(datetime.UTC) - self.at.astimezone(datetime.UTC)
         return max(1, math.ceil(delta.total_seconds()))
+
+    def sentence_parts(self):
+        """
+        The status sentence in the active language, in parts: the state ("Open now", "Closed today"),
+        when it changes ("until 1:00 PM", "opens tomorrow at 10:00 AM") and any special hours today,
+        each with the label of the exception it speaks of. `sentence()` joins them for the API; the
+        hours page sets the state in bold and marks a label not yet translated with its language.
+        """
+        if self.is_open:
+            state = gettext("Open now")
+        elif self.closed_today:
+            state = gettext("Closed today")
+        else:
+            state = pgettext("opening status", "Closed")
+        parts = [StatusPart.about(state, self.today_exception if self.closed_today else None)]
+        if self.is_open:
+            parts.append(StatusPart.about(gettext("until %(time)s") % {"time": format_clock(self.closes_at)}))
+        elif self.opens_at:
+            later_day = self.opens_in_days > 0
+            parts.append(
+                StatusPart.about(self._opening_text(), self.opening_exception if later_day else None)
+            )
+        if self.today_exception is not None and not self.closed_today:
+            parts.append(StatusPart.about(gettext("Special hours today"), self.today_exception))
+        return parts
+
+    def sentence(self):
+        """The status as text in the active language: "Closed today (Pongal) · opens tomorrow at 10:00 AM"."""
+        return " · ".join(
+            f"{part.text} ({part.label})" if part.label else part.text for part in self.sentence_parts()
+        )
+
+    def _opening_text(self):
+        time = format_clock(self.opens_at)
+        if self.opens_in_days == 0:
+            return gettext("opens today at %(time)s") % {"time": time}
+        if self.opens_in_days == 1:
+            return gettext("opens tomorrow at %(time)s") % {"time": time}
+        if self.opens_in_days < 7:
+            return gettext("opens %(day)s at %(time)s") % {"day": self.opening_weekday, "time": time}
+        return gettext("opens on %(date)s at %(time)s") % {
+            "date": date_format(self.opens_at.date(), "DATE_FORMAT"),
+            "time": time,
+        }
+
+
+@dataclass(frozen=True)
+class StatusPart:
+    """A part of the status sentence, and the label of the holiday or special hours it speaks of."""
+
+    text: str
+    label: str = ""
+    # The label's language when it is shown untranslated, in the default language; else "".
+    label_language: str = ""
+
+    @classmethod
+    def about(cls, text, exception=None):
+        if exception is None or not exception.label:
+            return cls(text)
+        untranslated = fallback_fields(exception, fields=["label"])
+        return cls(text, exception.label, settings.LANGUAGE_CODE if untranslated else "")
 
 
 class OpeningHours(index.Indexed, ClusterableModel):
@@ -521,6 +587,34 @@ class ClinicDetails(BaseSiteSetting):
     def __str__(self):
         return self.clinic_name
 
+    @classmethod
+    def for_request(cls, request):
+        """
+        The clinic a request is about: the Clinic details of the request's site (Wagtail falls back
+        to the default site for an unknown host), or of the default site outside a request; None
+        when there is no site at all. Every part of the site and the API asks this, and then the
+        details' `hours`, so none can show another site's details or hours. Looked up once per
+        request, so the footer's `settings` tag and the page share one instance and its hours.
+        """
+        if request is None:
+            site = Site.objects.filter(is_default_site=True).first()
+            return cls.for_site(site) if site is not None else None
+        if Site.find_for_request(request) is None:
+            return None
+        return super().for_request(request)
+
+    @cached_property
+    def hours(self):
+        """
+        The opening hours this clinic keeps: those chosen here, else the first Opening hours snippet
+        (a clinic with one set of hours need not choose it); None when there are none. Sessions and
+        exceptions come prefetched, so the week, the status and the booking form's checks cost no
+        further queries.
+        """
+        hours = OpeningHours.objects.prefetch_related("sessions", "exceptions").order_by("pk")
+        chosen = hours.filter(pk=self.opening_hours_id).first() if self.opening_hours_id else None
+        return chosen or hours.first()
+
     @property
     def phone_link(self):
         """The phone number as a `tel:` URI (digits and a leading +)."""
@@ -586,7 +680,7 @@ class OpeningHoursPage(LinkedFromEveryPageMixin, StructuredDataMixin, Translated
         context = super().get_context(request, *args, **kwargs)
         # for_request() shares the instance (and its hours) with the footer's `settings` tag.
         clinic = ClinicDetails.for_request(request)
-        hours = clinic.opening_hours
+        hours = clinic.hours
         context.update(
             clinic=clinic,
             hours=hours,

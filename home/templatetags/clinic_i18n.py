@@ -1,13 +1,11 @@
-"""Template helpers for the two languages: the switcher and hreflang links, fallback marking, clock times."""
+"""Template helpers for the two languages: the switcher and hreflang links, fallback marking."""
 
 from django import template
 from django.conf import settings
 from django.http import Http404
 from django.urls import translate_url
 from django.utils import translation
-from django.utils.dateformat import time_format
 from django.utils.html import format_html
-from django.utils.translation import pgettext, pgettext_lazy
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 
 from cms.i18n import fallback_fields
@@ -87,28 +85,3 @@ def lang_attr(instance, *fields):
     if instance is not None and fallback_fields(instance, fields=fields or None):
         return format_html(' lang="{}"', settings.LANGUAGE_CODE)
     return ""
-
-
-# Tamil, like many languages, names the part of the day rather than saying AM or PM ("காலை 10:00",
-# "மாலை 4:00"): each span of hours (up to the hour it ends) has its own entry, which English translates
-# as AM or PM. A context keeps them apart from Django's own "AM"/"PM" (used by the "A" date format).
-DAY_PERIODS = [
-    (5, pgettext_lazy("time of day, midnight to 4:59", "AM")),
-    (12, pgettext_lazy("time of day, 5:00 to 11:59", "AM")),
-    (16, pgettext_lazy("time of day, noon to 15:59", "PM")),
-    (19, pgettext_lazy("time of day, 16:00 to 18:59", "PM")),
-    (24, pgettext_lazy("time of day, 19:00 to midnight", "PM")),
-]
-
-
-@register.filter
-def clock(value):
-    """A time of day as the reader's language writes it: "4:00 PM" in English, "மாலை 4:00" in Tamil."""
-    if value in (None, ""):
-        return ""
-    period = next(label for end, label in DAY_PERIODS if value.hour < end)
-    # Translators: %(time)s is a 12-hour clock time such as 4:00, %(period)s the part of the day (AM, PM).
-    return pgettext("time of day", "%(time)s %(period)s") % {
-        "time": time_format(value, "g:i"),
-        "period": period,
-    }

@@ -28,6 +28,12 @@ def clinic_hours(db):
 
 
 @pytest.fixture
+def clinic(clinic_hours):
+    """The default site's Clinic details, as ClinicDetails.for_request() gives them for its requests."""
+    return ClinicDetails.objects.get(site__is_default_site=True)
+
+
+@pytest.fixture
 def booking_page(home_page, clinic_hours):
     return BookingPageFactory(parent=home_page)
 

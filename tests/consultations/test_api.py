@@ -87,10 +87,61 @@ def test_errors_come_in_tamil_when_asked(client, payload):
 
 
 @pytest.mark.parametrize(
+    ("change", "field", "english", "tamil"),
+    [
+        ({"name": ["a", "list"]}, "name", "Please tell us your name.", "உங்கள் பெயரைத் தெரிவிக்கவும்."),
+        ({"preferred_date": 20250314}, "preferred_date", "Enter the date as YYYY-MM-DD", "ஆஆஆஆ-மாமா-நாநா"),
+        ({"consent": "maybe"}, "consent", "Please agree to be contacted", "ஒப்புதல் அளிக்கவும்"),
+        (
+            {"reason": {"a": "dict"}},
+            "reason",
+            "Input should be a valid string",
+            "Input should be a valid string",
+        ),
+    ],
+)
+@pytest.mark.parametrize("language", ["en", "ta"])
+def test_a_value_of_the_wrong_type_is_a_422_in_the_forms_words(
+    client, payload, change, field, english, tamil, language
+):
+    response = post(client, {**payload, **change}, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("application/problem+json")
+    [error] = response.json()["errors"]
+    assert error["loc"] == ["body", "payload", field]
+    assert (tamil if language == "ta" else english) in error["msg"]
+    assert not ConsultationRequest.objects.exists()
+
+
+def test_a_missing_field_is_a_422_with_the_forms_message(client, payload):
+    del payload["phone"]
+    response = post(client, payload, QUERY_STRING="lang=ta")
+
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["loc"] == ["body", "payload", "phone"]
+    assert error["msg"] == "உங்களை அழைக்கக்கூடிய தொலைபேசி எண்ணைத் தரவும்."
+
+
+def test_the_forms_errors_and_ninjas_point_to_fields_alike(client, payload):
+    response = post(client, {**payload, "consent": False})
+    [error] = response.json()["errors"]
+    assert error == {
+        "type": "required",
+        "loc": ["body", "payload", "consent"],
+        "msg": "Please agree to be contacted, so that we can call you back.",
+    }
+
+
+@pytest.mark.parametrize(
     ("body", "content_type", "status"),
     [
         ("{not json", "application/json", 400),
         ("[1, 2, 3]", "application/json", 400),
+        (" ", "application/json", 400),
+        ('"a string"', "application/json", 400),
+        ('{"name": ' + "[" * 5000 + "]" * 5000 + "}", "application/json", 400),
         ("name=Kavya", "application/x-www-form-urlencoded", 415),
         ("{}", "text/plain", 415),
         ("{" + " " * 20000 + "}", "application/json", 413),
@@ -142,9 +193,18 @@ def test_requests_can_never_be_read_back(client, payload, method):
 
 
 def test_the_endpoint_is_in_the_openapi_document(client, clinic_hours):
-    operation = client.get("/api/v3/openapi.json").json()["paths"][URL]
+    document = client.get("/api/v3/openapi.json").json()
+    operation = document["paths"][URL]
     assert set(operation) == {"post"}
-    assert {"201", "422", "429"} <= set(operation["post"]["responses"])
+    post_ = operation["post"]
+    assert {"201", "400", "413", "415", "422", "429"} <= set(post_["responses"])
+    assert post_["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/ConsultationRequestIn"
+    )
+    assert [p["name"] for p in post_["parameters"]] == ["Idempotency-Key"]
+    schema = document["components"]["schemas"]["ConsultationRequestIn"]
+    assert set(schema["required"]) == {"name", "phone", "preferred_date", "preferred_session", "consent"}
+    assert schema["properties"]["reason"]["maxLength"] == 2000
 
 
 @pytest.mark.django_db(transaction=True)

@@ -40,15 +40,30 @@ def test_the_booking_page_shows_the_form_in_the_pages_language(
 
 def test_the_english_form_labels_its_sessions_and_fields(client, booking_page):
     html = client.get(url_in(booking_page, "en")).content.decode()
-    assert "Morning 10:00 AM–1:00 PM" in html and "Evening 4:00 PM–7:00 PM" in html
+    assert "10:00 AM – 1:00 PM</label>" in html and "4:00 PM – 7:00 PM</label>" in html
     assert "Your name" in html and "I agree that the clinic may contact me about this request." in html
     assert "We use your details only to arrange your consultation." in html  # the privacy notice
 
 
 def test_the_tamil_form_is_labelled_in_tamil(client, booking_page):
     html = client.get(url_in(booking_page, "ta")).content.decode()
-    assert "உங்கள் பெயர்" in html and "காலை 10:00" in html and "மாலை 4:00" in html
+    assert "உங்கள் பெயர்" in html
     assert "உங்கள் விவரங்களை ஆலோசனைக்கு மட்டுமே பயன்படுத்துகிறோம்." in html
+
+
+@pytest.mark.parametrize(
+    ("language", "morning", "evening"),
+    [
+        ("en", "10:00 AM – 1:00 PM", "4:00 PM – 7:00 PM"),
+        ("ta", "காலை 10:00 – மதியம் 1:00", "மாலை 4:00 – இரவு 7:00"),
+    ],
+)
+def test_the_sessions_read_as_on_the_hours_page(client, booking_page, language, morning, evening):
+    response = client.get(url_in(booking_page, language))
+    labels = [choice[1] for choice in response.context["form"].fields["preferred_session"].choices]
+
+    assert labels == [morning, evening]
+    assert f"{morning}</label>" in response.content.decode()
 
 
 @pytest.mark.parametrize(("language", "thanks_text"), [("en", "Thank you for your request"), ("ta", "நன்றி")])

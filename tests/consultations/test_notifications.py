@@ -19,7 +19,8 @@ class BrokenEmailBackend(BaseEmailBackend):
 
 
 def submit(data):
-    return submit_consultation_request(data, language="en", client_ip="192.0.2.1")
+    clinic = ClinicDetails.for_request(None)
+    return submit_consultation_request(data, clinic=clinic, language="en", client_ip="192.0.2.1")
 
 
 def test_the_clinic_is_emailed_after_the_request_is_committed(

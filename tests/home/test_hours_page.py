@@ -150,6 +150,25 @@ def test_special_hours_today_are_used_and_named(client, hours_page, clinic_hours
     )
 
 
+def test_a_label_not_yet_in_tamil_is_marked_english_for_screen_readers(client, hours_page, clinic_hours):
+    OpeningExceptionFactory(
+        hours=clinic_hours,
+        date=SUNDAY,
+        label="Skin camp",
+        closed=False,
+        opens=datetime.time(9),
+        closes=datetime.time(12),
+    )
+    OpeningExceptionFactory(hours=clinic_hours, date=WEDNESDAY, label="Pongal", label_ta="பொங்கல்")
+
+    sunday = visit(client, hours_page, "ta", ist(SUNDAY, 10)).content.decode()
+    wednesday = visit(client, hours_page, "ta", ist(WEDNESDAY, 11)).content.decode()
+
+    assert "<strong>இப்போது திறந்திருக்கிறது</strong>" in sunday
+    assert '<span lang="en">(Skin camp)</span>' in sunday
+    assert "<strong>இன்று விடுமுறை</strong> (பொங்கல்) · " in wednesday
+
+
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
@@ -208,8 +227,8 @@ def test_the_servers_cached_copy_expires_when_the_clinic_closes(client, hours_pa
 @pytest.mark.parametrize(
     ("language", "monday", "today", "sessions", "closed"),
     [
-        ("en", "Monday", "Today", "10:00 AM–1:00 PM 4:00 PM–7:00 PM", "Closed"),
-        ("ta", "திங்கள்", "இன்று", "காலை 10:00–மதியம் 1:00 மாலை 4:00–இரவு 7:00", "விடுமுறை"),
+        ("en", "Monday", "Today", "10:00 AM – 1:00 PM 4:00 PM – 7:00 PM", "Closed"),
+        ("ta", "திங்கள்", "இன்று", "காலை 10:00 – மதியம் 1:00 மாலை 4:00 – இரவு 7:00", "விடுமுறை"),
     ],
 )
 def test_the_week_shows_each_days_sessions_with_today_highlighted(
@@ -247,7 +266,7 @@ def test_holidays_and_special_hours_of_the_coming_weeks_are_listed(client, hours
     listed = " ".join(strip_tags(html.split('class="hours-exceptions"')[1].split("</ul>")[0]).split())
 
     assert "Wednesday, Jan. 10, 2024: Pongal · closed all day" in listed
-    assert "Sunday, Jan. 14, 2024: Skin camp · special hours 9:00 AM–12:00 PM" in listed
+    assert "Sunday, Jan. 14, 2024: Skin camp · special hours 9:00 AM – 12:00 PM" in listed
     assert "Long past" not in html and "Far ahead" not in html
 
 
