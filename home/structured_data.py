@@ -35,7 +35,7 @@ def clinic_graph(request, clinic, home, at=None):
         graph["address"] = ", ".join(line.strip() for line in clinic.address.splitlines() if line.strip())
     if clinic.map_url:
         graph["hasMap"] = clinic.map_url
-    hours = clinic.opening_hours
+    hours = clinic.hours
     if hours is not None:
         graph["openingHoursSpecification"] = [
             {
