@@ -3,7 +3,6 @@
 import datetime
 
 from django.contrib.syndication.views import Feed
-from django.utils import translation
 from django.utils.timezone import get_current_timezone
 
 from home.models import ClinicDetails
@@ -21,7 +20,6 @@ class ArticleFeed(Feed):
 
     def get_object(self, request, *args, **kwargs):
         self.request = request
-        self.language = translation.get_language()
         return self.blog
 
     def title(self, blog):
