@@ -32,7 +32,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cms.i18n import is_empty
-from cms.pages import TranslatedSlugMixin, ascii_slug
+from cms.pages import LinkedFromEveryPageMixin, TranslatedSlugMixin, ascii_slug
 
 from .blocks import ArticleBodyBlock, count_words
 from .feeds import ArticleFeed
@@ -203,7 +203,7 @@ class ArticlePageQuerySet(PageQuerySet):
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
 
 
-class BlogIndexPage(RoutablePageMixin, TranslatedSlugMixin, Page):
+class BlogIndexPage(LinkedFromEveryPageMixin, RoutablePageMixin, TranslatedSlugMixin, Page):
     """
     The list of articles, newest first, with category and tag filters. Lives under Home.
     Its RSS feed of the newest articles is at `feed/` below it, and each author's page (biography

@@ -1,0 +1,41 @@
+"""Article cards and blog links for templates outside the blog's own pages: the home page, bylines."""
+
+from django import template
+from wagtail.models import Site
+
+from articles.models import ArticlePage, BlogIndexPage
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def latest_articles(context, count):
+    """The request's site's `count` newest articles, as cards."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        return ArticlePage.objects.none()
+    return ArticlePage.objects.for_listing().in_site(site)[:count]
+
+
+@register.simple_tag(takes_context=True)
+def blog_url(context):
+    """The live blog's URL in the current language, or "" when the site has none."""
+    return BlogIndexPage.url_for_request(context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def author_url(context, author, blog=None):
+    """
+    The URL of `author`'s page on `blog` (default: the context's `blog`, as an article has it) in
+    the current language, or "" without a blog.
+    """
+    blog = blog or context.get("blog")
+    if blog is None or author is None:
+        return ""
+    if not isinstance(blog, BlogIndexPage):
+        # The article's parent comes as a plain Page: the deferred specific instance costs no query.
+        blog = blog.specific_deferred
+        if not isinstance(blog, BlogIndexPage):
+            return ""
+    return blog.get_author_url(author, context.get("request")) or ""
