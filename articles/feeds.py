@@ -37,8 +37,8 @@ class ArticleFeed(Feed):
         return blog.intro or blog.title
 
     def items(self, blog):
-        # for_listing() fetches the authors with the articles: no query per item. No renditions needed.
-        return blog.articles().defer_streamfields()[:FEED_ITEMS]
+        # The blog's listing: the authors and categories come with the articles, the bodies never.
+        return blog.articles()[:FEED_ITEMS]
 
     def item_title(self, article):
         return article.title

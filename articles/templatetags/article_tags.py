@@ -15,7 +15,7 @@ def latest_articles(context, count):
     site = Site.find_for_request(request) if request is not None else None
     if site is None:
         return ArticlePage.objects.none()
-    return ArticlePage.objects.for_listing().in_site(site)[:count]
+    return ArticlePage.objects.for_listing().in_site(site).as_cards()[:count]
 
 
 @register.simple_tag(takes_context=True)
