@@ -20,6 +20,7 @@ from cms.problems import documented_errors, reject_unknown_parameters
 from cms.schemas import ItemMeta
 
 from .models import ArticleCategory, ArticlePage, ArticleRemoval, Author
+from .page_urls import PageUrls
 
 router = Router(tags=["articles"])
 
@@ -163,16 +164,13 @@ def author_data(author, request):
 
 
 def page_urls(pages, request):
-    """
-    Each page's web address in every language that has one, as Page.get_url gives it, absolute.
-    Language by language: wagtail-modeltranslation keeps the sites' root paths on the request for
-    one language at a time, so taking the pages one by one would look them up again for each.
-    """
+    """Each page's absolute web address in every language that has one, as Page.get_url gives it."""
     urls = [{} for _page in pages]
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
+            found = PageUrls(request)
             for page, page_urls in zip(pages, urls, strict=True):
-                url = page.get_url(request)
+                url = found.get_url(page)
                 if url:
                     page_urls[code] = request.build_absolute_uri(url)
     return urls
