@@ -304,11 +304,10 @@ class BlogIndexPage(LinkedFromEveryPageMixin, RoutablePageMixin, TranslatedSlugM
         articles = self.articles().filter(
             pk__in=ArticleAuthor.objects.filter(author=author).values("page_id")
         )
-        paginator = Paginator(articles, settings.ARTICLES_PER_PAGE)
         # Page's own context: the index's listing and categories are not needed here.
         context = super().get_context(request)
         context["author"] = author
-        context["articles"] = paginator.page(nearest_page_number(paginator, request.GET.get("page")))
+        context["articles"] = paginate(articles, request)
         return TemplateResponse(request, "articles/author_page.html", context)
 
     def author_subpage_path(self, author):
@@ -353,14 +352,21 @@ class BlogIndexPage(LinkedFromEveryPageMixin, RoutablePageMixin, TranslatedSlugM
             context["active_tag"] = Tag.objects.filter(slug=tag_slug).first()
             articles = articles.filter(tags__slug=tag_slug)
 
-        paginator = Paginator(articles, settings.ARTICLES_PER_PAGE)
-        context["articles"] = paginator.page(nearest_page_number(paginator, request.GET.get("page")))
+        context["articles"] = paginate(articles, request)
         context["categories"] = ArticleCategory.objects.all()
         return context
 
 
+def paginate(articles, request):
+    """The page of `articles` the request asks for: the first for a non-number, the last if out of range."""
+    return Paginator(articles, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+
+
 def nearest_page_number(paginator, raw_number):
-    """The valid page number nearest to what was asked for: 1 for junk, the last page past the end."""
+    """
+    The valid page number nearest to what was asked for: 1 for junk, the last page past the end.
+    Only the site search (home.views) still uses it; Paginator.get_page() replaces it there too.
+    """
     try:
         number = int(raw_number)
     except (TypeError, ValueError):
