@@ -2,24 +2,16 @@
 
 import datetime
 import re
-from collections import defaultdict
-from types import SimpleNamespace
-from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import translation
-from django.utils.http import RFC3986_SUBDELIMS
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
-from wagtail import urls as wagtail_urls
 from wagtail.api.v3.api import api
 from wagtail.api.v3.auth import BearerTokenAuth
-from wagtail.coreutils import WAGTAIL_APPEND_SLASH
-from wagtail.images import get_image_model
 from wagtail.images.models import Filter
 from wagtail.models import Site
 
@@ -29,7 +21,8 @@ from cms.problems import documented_errors, reject_unknown_parameters
 from cms.schemas import ItemMeta
 from cms.search import search_with_prefix_fallback
 
-from .models import ArticleAuthor, ArticleCategory, ArticlePage, ArticlePageTag, ArticleRemoval, Author
+from .models import ArticleCategory, ArticlePage, ArticleRemoval, Author
+from .page_urls import PageUrls
 
 router = Router(tags=["articles"])
 
@@ -38,8 +31,8 @@ HERO_RENDITIONS = {400: "width-400|format-webp", 800: "width-800|format-webp", 1
 PHOTO_RENDITION = "fill-160x160|format-webp"
 API_RENDITIONS = (*HERO_RENDITIONS.values(), PHOTO_RENDITION)
 MAX_LIMIT = 50
-CARD_FIELDS = ("title", "intro", "hero_image_alt")
-DETAIL_FIELDS = ("title", "intro", "hero_image_alt", "body")
+CARD_TEXT_FIELDS = ("title", "intro", "hero_image_alt")
+DETAIL_TEXT_FIELDS = (*CARD_TEXT_FIELDS, "body")
 
 
 # Schemas ------------------------------------------------------------------------------------------
@@ -145,12 +138,19 @@ FILTERS = {spec: Filter(spec=spec) for spec in (*HERO_RENDITIONS.values(), PHOTO
 
 
 def renditions_data(image, specs, request):
-    """The image at each filter spec, made in one go if missing, as absolute URLs with sizes."""
-    renditions = image.get_renditions(*(FILTERS[spec] for spec in specs))
-    return [
-        {"url": request.build_absolute_uri(r.url), "width": r.width, "height": r.height}
-        for r in (renditions[spec] for spec in specs)
-    ]
+    """
+    The image at each filter spec, made in one go if missing, as absolute URLs with sizes. Once per
+    request for each image: an author's photo is on many cards.
+    """
+    known = request.__dict__.setdefault("_renditions_data", {})
+    key = (image.pk, *specs)
+    if key not in known:
+        renditions = image.get_renditions(*(FILTERS[spec] for spec in specs))
+        known[key] = [
+            {"url": request.build_absolute_uri(r.url), "width": r.width, "height": r.height}
+            for r in (renditions[spec] for spec in specs)
+        ]
+    return known[key]
 
 
 def author_data(author, request):
@@ -165,17 +165,31 @@ def author_data(author, request):
     }
 
 
-def page_urls(page, request):
-    urls = {}
+def page_urls(pages, request):
+    """Each page's absolute web address in every language that has one, as Page.get_url gives it."""
+    urls = [{} for _page in pages]
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            url = page.get_url(request)
-        if url:
-            urls[code] = request.build_absolute_uri(url)
+            found = PageUrls(request)
+            for page, page_urls in zip(pages, urls, strict=True):
+                url = found.get_url(page)
+                if url:
+                    page_urls[code] = request.build_absolute_uri(url)
     return urls
 
 
-def card_data(article, request):
+def cards_data(articles, request):
+    """ArticleCard data of articles, fetched `as_cards(API_RENDITIONS)` (any others, more slowly)."""
+    articles = list(articles)
+    urls = page_urls(articles, request)
+    return [
+        card_data(article, article_urls, request)
+        for article, article_urls in zip(articles, urls, strict=True)
+    ]
+
+
+def card_data(article, urls, request):
+    # The keys in ArticleCard's order: the list's response is not validated again (see list_articles).
     image = article.hero_image
     return {
         "id": article.pk,
@@ -188,7 +202,7 @@ def card_data(article, request):
             if article.category
             else None
         ),
-        "tags": [tag.name for tag in article.tags.all()],
+        "tags": article.tag_names,
         "hero_image": (
             {
                 "alt": article.hero_image_alt,
@@ -198,224 +212,26 @@ def card_data(article, request):
             else None
         ),
         "reading_time": article.reading_time,
-        "urls": page_urls(article, request),
+        "urls": urls,
         "last_published_at": article.last_published_at,
         "meta": {
             "language": translation.get_language(),
-            "fallback_fields": fallback_fields(article, fields=CARD_FIELDS),
+            "fallback_fields": fallback_fields(article, fields=CARD_TEXT_FIELDS),
         },
     }
-
-
-# A list builds its cards from the few columns they show, in a fixed number of queries, rather than
-# from ArticlePage instances (about a hundred columns each, the bodies included) with Page.get_url:
-# several times faster. tests/api/test_article_lists.py checks that both ways give the same cards.
-
-
-def localized(*names):
-    """The column of each translated field in `names` in every language."""
-    return tuple(f"{name}_{code}" for name in names for code, _name in settings.LANGUAGES)
-
-
-CARD_COLUMNS = (
-    "pk",
-    "date",
-    "last_published_at",
-    "hero_image_id",
-    "category_id",
-    "category__slug",
-    *localized("title", "intro", "hero_image_alt", "reading_time", "url_path", "category__name"),
-)
-AUTHOR_COLUMNS = (
-    "page_id",
-    "author_id",
-    "author__slug",
-    "author__photo_id",
-    *localized("author__name", "author__credentials", "author__role"),
-)
-FOCAL_POINT_COLUMNS = ("focal_point_x", "focal_point_y", "focal_point_width", "focal_point_height")
-
-
-def translated(row, name, language, default=""):
-    """A translated field's value in `language` from a row's columns, falling back as models do."""
-    value = row[f"{name}_{language}"]
-    if value is None or value == "":
-        value = row[f"{name}_{settings.LANGUAGE_CODE}"]
-    return default if value is None or value == "" else value
-
-
-def renditions_by_image(needed, request):
-    """
-    {(image id, filter spec): rendition data} for the `needed` pairs: one query finds those made
-    before (as Image.get_renditions would); any still missing are made by the image itself.
-    """
-    Rendition = get_image_model().get_rendition_model()
-    storage = Rendition._meta.get_field("file").storage
-    existing = Rendition.objects.filter(
-        image_id__in={image_id for image_id, _spec in needed},
-        filter_spec__in={spec for _image_id, spec in needed},
-    ).values_list(
-        "image_id",
-        "filter_spec",
-        "focal_point_key",
-        "file",
-        "width",
-        "height",
-        *(f"image__{column}" for column in FOCAL_POINT_COLUMNS),
-    )
-    found = {}
-    for image_id, spec, focal_point_key, file, width, height, *focal_point in existing:
-        image = SimpleNamespace(**dict(zip(FOCAL_POINT_COLUMNS, focal_point, strict=True)))
-        # One made for an earlier focal point of the image is out of date.
-        if (image_id, spec) in needed and focal_point_key == FILTERS[spec].get_cache_key(image):
-            url = request.build_absolute_uri(storage.url(file))
-            found[image_id, spec] = {"url": url, "width": width, "height": height}
-    missing = defaultdict(list)
-    for image_id, spec in needed.difference(found):
-        missing[image_id].append(spec)
-    for image in get_image_model().objects.filter(pk__in=missing):
-        specs = missing[image.pk]
-        for spec, data in zip(specs, renditions_data(image, specs, request), strict=True):
-            found[image.pk, spec] = data
-    return found
-
-
-class PageUrls:
-    """
-    Pages' web addresses in each language, as Page.get_url gives them (with wagtail-modeltranslation),
-    made from their `url_path_<lang>` alone: get_url costs a cache read and a reverse() per page and
-    language. tests/api/test_article_lists.py checks that the two agree.
-    """
-
-    def __init__(self, request):
-        self.request = request
-        site = Site.find_for_request(request)
-        self.site_id = site.pk if site else None
-        self.languages = {}
-        for code, _name in settings.LANGUAGES:
-            with translation.override(code):
-                # Every site's root path in this language, as get_url finds them.
-                root_paths = site.root_page._get_site_root_paths(request) if site else []
-                serve_prefix = reverse("wagtail_serve", args=("",))  # e.g. /ta/
-            self.languages[code] = (root_paths, serve_prefix)
-
-    def for_page(self, url_paths):
-        """{language: absolute URL} of a page, given its url_path in each language."""
-        urls = {}
-        for code in self.languages:
-            url = self.url(code, url_paths[code])
-            if url:
-                urls[code] = url
-        return urls
-
-    def url(self, language, url_path):
-        """What Page.get_url_parts and get_url do, with the sites' root paths at hand."""
-        root_paths, serve_prefix = self.languages[language]
-        possible = [srp for srp in root_paths if url_path.startswith(srp.root_path)]
-        if not possible:
-            return None
-        chosen = possible[0]
-        if len({srp.site_id for srp in possible}) > 1:  # in several sites: prefer the request's
-            chosen = next((srp for srp in possible if srp.site_id == self.site_id), chosen)
-        rest = url_path[len(chosen.root_path) :]
-        if not re.fullmatch(wagtail_urls.serve_pattern, rest):
-            return None  # reverse() refuses it too
-        page_path = serve_prefix + quote(rest, safe=RFC3986_SUBDELIMS + "/~:@")  # as reverse() quotes
-        if not WAGTAIL_APPEND_SLASH and page_path != "/":
-            page_path = page_path.rstrip("/")
-        if chosen.site_id != self.site_id and len({srp.site_id for srp in root_paths}) > 1:
-            page_path = chosen.root_url + page_path
-        return self.request.build_absolute_uri(page_path)
-
-
-def list_cards(ids, request):
-    """The cards of the articles with these ids, in this order."""
-    language = translation.get_language()
-    # Fetched by id, not by the query that filters and sorts: there SQLite would sort whole rows.
-    rows = {row["pk"]: row for row in ArticlePage.objects.filter(pk__in=ids).raw_values(*CARD_COLUMNS)}
-    rows = [rows[pk] for pk in ids if pk in rows]  # one unpublished meanwhile is left out
-
-    authors = defaultdict(list)
-    links = ArticleAuthor.objects.filter(page_id__in=ids).order_by("sort_order", "pk")
-    for link in links.values(*AUTHOR_COLUMNS):
-        authors[link["page_id"]].append(link)
-    tags = defaultdict(list)
-    tagged = ArticlePageTag.objects.filter(content_object_id__in=ids).order_by("pk")
-    for page_id, name in tagged.values_list("content_object_id", "tag__name"):
-        tags[page_id].append(name)
-
-    hero_specs = list(HERO_RENDITIONS.values())
-    needed = {(row["hero_image_id"], spec) for row in rows if row["hero_image_id"] for spec in hero_specs}
-    needed |= {
-        (link["author__photo_id"], PHOTO_RENDITION)
-        for page_links in authors.values()
-        for link in page_links
-        if link["author__photo_id"]
-    }
-    renditions = renditions_by_image(needed, request)
-    urls = PageUrls(request)
-
-    def author_summary(link):
-        photo_id = link["author__photo_id"]
-        return {
-            "id": link["author_id"],
-            "slug": link["author__slug"],
-            "name": translated(link, "author__name", language),
-            "credentials": translated(link, "author__credentials", language),
-            "role": translated(link, "author__role", language),
-            "photo_url": renditions[photo_id, PHOTO_RENDITION]["url"] if photo_id else None,
-        }
-
-    def card(row):
-        # The keys in ArticleCard's order: the response is not validated again (see list_articles).
-        pk, image_id = row["pk"], row["hero_image_id"]
-        category = None
-        if row["category_id"]:
-            category = {
-                "id": row["category_id"],
-                "slug": row["category__slug"],
-                "name": translated(row, "category__name", language),
-            }
-        hero_image = None
-        if image_id:
-            hero_image = {
-                "alt": translated(row, "hero_image_alt", language),
-                "renditions": [renditions[image_id, spec] for spec in hero_specs],
-            }
-        return {
-            "id": pk,
-            "title": translated(row, "title", language),
-            "intro": translated(row, "intro", language),
-            "date": row["date"],
-            "authors": [author_summary(link) for link in authors[pk]],
-            "category": category,
-            "tags": tags[pk],
-            "hero_image": hero_image,
-            "reading_time": translated(row, "reading_time", language, default=None),
-            "urls": urls.for_page({code: translated(row, "url_path", code) for code in urls.languages}),
-            "last_published_at": row["last_published_at"],
-            "meta": {
-                "language": language,
-                "fallback_fields": fallback_fields(SimpleNamespace(**row), language, fields=CARD_FIELDS),
-            },
-        }
-
-    return [card(row) for row in rows]
 
 
 def detail_data(article, request):
     context = {"request": request}
     body = article.body.stream_block.get_api_representation(article.body, context)
-    data = card_data(article, request)
+    (data,) = cards_data([article], request)
     data.update(
         body=[absolutize_block(block, request) for block in body],
         reviewed_by=author_data(article.reviewed_by, request) if article.reviewed_by else None,
         last_reviewed=article.last_reviewed,
-        related=[
-            card_data(related, request) for related in article.related_articles(renditions=API_RENDITIONS)
-        ],
+        related=cards_data(article.related_articles(renditions=API_RENDITIONS), request),
     )
-    data["meta"]["fallback_fields"] = fallback_fields(article, fields=DETAIL_FIELDS)
+    data["meta"]["fallback_fields"] = fallback_fields(article, fields=DETAIL_TEXT_FIELDS)
     return data
 
 
@@ -437,14 +253,16 @@ def absolutize_block(block, request):
 # Queries ------------------------------------------------------------------------------------------
 
 
-def articles_for_site(request, prefetch=True):
-    """The site's visible articles, newest first, with what card_data shows prefetched unless not needed."""
+def articles_for_site(request):
+    """The request's site's visible articles, newest first."""
     site = Site.find_for_request(request)
-    if prefetch:
-        articles = ArticlePage.objects.for_listing(renditions=API_RENDITIONS)
-    else:
-        articles = ArticlePage.objects.newest_first()
-    return articles.descendant_of(site.root_page) if site else articles.none()
+    articles = ArticlePage.objects.for_listing()
+    return articles.in_site(site) if site else articles.none()
+
+
+def whole_article(request, article_id):
+    """One of the site's visible articles with every column (the body too), or a 404."""
+    return get_object_or_404(articles_for_site(request).as_cards(API_RENDITIONS).defer(None), pk=article_id)
 
 
 def search_ids(query):
@@ -473,7 +291,7 @@ def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
             raise HttpError(400, "Dates must fall between the years 1900 and 2200.")
     server_time = datetime.datetime.now(datetime.UTC)
 
-    articles = articles_for_site(request, prefetch=False)  # list_cards fetches its own
+    articles = articles_for_site(request)
     if filters.category:
         articles = articles.filter(category__slug=filters.category)
     if filters.tag:
@@ -508,15 +326,18 @@ def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
     else:
         count = articles.values("pk").count()  # DISTINCT over ids, not over every column of a page
         window = list(articles.values_list("pk", flat=True)[filters.offset : filters.offset + filters.limit])
+    # Fetched by id, not by the query that filters and sorts: there SQLite would sort whole rows.
+    cards = ArticlePage.objects.as_cards(API_RENDITIONS).in_bulk(window)
+    cards = [cards[pk] for pk in window if pk in cards]  # one deleted meanwhile is left out
 
     data = {
         "count": count,
-        "items": list_cards(window, request),
+        "items": cards_data(cards, request),
         "removed_ids": removed_ids,
         "server_time": server_time,
     }
-    # Built to the ArticleList schema, in its field order (tests/api/test_article_lists.py validates
-    # it); django-ninja's own check of every nested card would cost a tenth of the request.
+    # Built to the ArticleList schema, in its field order, so that django-ninja need not validate
+    # every nested card again: a noticeable part of the request.
     return api.create_response(request, data, status=200)
 
 
@@ -541,8 +362,7 @@ def find_article(request: HttpRequest, path: str = Query(..., max_length=500, ex
     page = find_page_by_path(site, language, rest, queryset=ArticlePage.objects.all())
     if page is None:
         raise Http404("No article has this path.")
-    article = get_object_or_404(articles_for_site(request), pk=page.pk)
-    return detail_data(article, request)
+    return detail_data(whole_article(request, page.pk), request)
 
 
 @router.get(
@@ -554,8 +374,7 @@ def find_article(request: HttpRequest, path: str = Query(..., max_length=500, ex
 )
 def get_article(request: HttpRequest, article_id: int = Path(..., ge=1, le=2**31 - 1)):
     reject_unknown_parameters(request)
-    article = get_object_or_404(articles_for_site(request), pk=article_id)
-    return detail_data(article, request)
+    return detail_data(whole_article(request, article_id), request)
 
 
 @router.get(

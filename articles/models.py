@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Max, Q
+from django.db.models.query import ModelIterable
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -32,7 +33,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cms.i18n import is_empty
-from cms.pages import TranslatedSlugMixin, ascii_slug
+from cms.pages import LinkedFromEveryPageMixin, TranslatedSlugMixin, ascii_slug
 from cms.seo import StructuredDataMixin
 
 from .blocks import ArticleBodyBlock, count_words
@@ -41,11 +42,24 @@ from .structured_data import article_graph, author_profile_graph
 
 # Words a patient reads in a minute; used for the "n min read" label.
 READING_WORDS_PER_MINUTE = 200
+# What an article card shows, on the site and in the API. modeltranslation reads each translated
+# field's column in every language too, which the fallback to English and its marking need.
+CARD_FIELDS = (
+    "title",
+    "intro",
+    "date",
+    "category",
+    "hero_image",
+    "hero_image_alt",
+    "reading_time",
+    "url_path",
+    "last_published_at",
+)
 # The renditions an article card shows (templates/includes/article_card.html): 16:9 at three widths,
 # WebP with a JPEG fallback, written as in the card's {% picture %} tag and expanded as Wagtail does.
-# Site listings prefetch exactly these, so a card costs no query; tests/articles/test_images.py
-# fails if the tag and this drift apart. WebP at quality 70 is as sharp as Wagtail's JPEG (76) in
-# fewer bytes; at Wagtail's default (80) it is larger than that JPEG for photos.
+# Site listings prefetch exactly these, so a card costs no query: change the tag and this together.
+# WebP at quality 70 is as sharp as Wagtail's JPEG (76) in fewer bytes; at Wagtail's default (80)
+# it is larger than that JPEG for photos.
 CARD_IMAGE_FILTERS = tuple(
     Filter.expand_spec("fill-{320x180,480x270,640x360} format-{webp,jpeg} webpquality-70")
 )
@@ -162,6 +176,16 @@ class ArticlePageTag(TaggedItemBase):
 
 
 class ArticlePageQuerySet(PageQuerySet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._card_renditions = None
+
+    def _clone(self):
+        # Kept along the chain, as Wagtail's own queryset keeps its options.
+        clone = super()._clone()
+        clone._card_renditions = self._card_renditions
+        return clone
+
     def visible(self):
         """What patients and apps may see: live, public, and within any go-live/expiry window."""
         now = timezone.now()
@@ -172,40 +196,74 @@ class ArticlePageQuerySet(PageQuerySet):
             .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
         )
 
-    def for_listing(self, renditions=CARD_IMAGE_FILTERS):
+    def for_listing(self):
         """
-        Visible articles, newest first, with everything a card shows fetched in a fixed number of
-        queries whatever their number: category, authors and their photos, tags, hero images and
-        the image `renditions` (filter specs) the caller will use.
+        Visible articles, newest first: the one listing of articles, which the blog, author pages,
+        related articles, the home page, the feed and the API filter, count and paginate, then
+        show `as_cards()`.
         """
-        existing = get_image_model().get_rendition_model().objects.filter(filter_spec__in=renditions)
-        return (
-            self.visible()
-            .select_related("category", "hero_image")
-            .prefetch_related(
-                Prefetch("hero_image__renditions", queryset=existing),
-                Prefetch("article_authors", queryset=ArticleAuthor.objects.order_by("sort_order")),
-                # Fetched apart from the links so that an author of many articles (and their
-                # photo) is one object, not one per article.
-                Prefetch("article_authors__author", queryset=Author.objects.select_related("photo")),
-                Prefetch("article_authors__author__photo__renditions", queryset=existing),
-                "tags",
-            )
-            .order_by("-date", "-first_published_at", "-pk")
-        )
+        return self.visible().order_by("-date", "-first_published_at", "-pk")
 
-    def newest_first(self):
+    def as_cards(self, renditions=CARD_IMAGE_FILTERS):
         """
-        Visible articles in the listing's order, without its prefetches: for lists that fetch only
-        the columns they show (the API's article cards).
+        These articles as cards, the one way the site and the API fetch them: only the columns a
+        card shows (never the bodies), and what it shows beside them (see `add_card_contents`) in
+        a fixed number of queries whatever the number of articles, when they are fetched.
+        Images come with their existing renditions for the filter specs in `renditions`.
         """
-        return self.for_listing().select_related(None).prefetch_related(None)
+        clone = self.only(*CARD_FIELDS).select_related("category")
+        clone._card_renditions = renditions
+        clone._iterable_class = ArticleCardIterable
+        return clone
+
+
+class ArticleCardIterable(ModelIterable):
+    """Articles made cards as they are fetched (ArticlePageQuerySet.as_cards)."""
+
+    def __iter__(self):
+        articles = list(super().__iter__())
+        if articles:
+            add_card_contents(articles, self.queryset._card_renditions)
+        return iter(articles)
+
+
+def add_card_contents(articles, renditions):
+    """
+    Gives articles what their cards show beyond their own columns, in five queries however many
+    they are: `authors` in order (each author one object, however many cards name them), their
+    `tag_names`, and the hero images and author photos with their existing `renditions`.
+    """
+    ids = [article.pk for article in articles]
+    links = ArticleAuthor.objects.filter(page_id__in=ids).order_by("sort_order", "pk")
+    links = list(links.values_list("page_id", "author_id"))
+    authors = Author.objects.in_bulk({author_id for _page_id, author_id in links})
+    tag_names = {article.pk: [] for article in articles}
+    tagged = ArticlePageTag.objects.filter(content_object_id__in=ids).order_by("pk")
+    for page_id, name in tagged.values_list("content_object_id", "tag__name"):
+        tag_names[page_id].append(name)
+
+    # Hero images and photos in one go, with Wagtail's rendition prefetch.
+    image_ids = {article.hero_image_id for article in articles} | {a.photo_id for a in authors.values()}
+    image_ids.discard(None)
+    images = get_image_model().objects.prefetch_renditions(*renditions).in_bulk(image_ids)
+    for author in authors.values():
+        author.photo = images.get(author.photo_id)
+
+    by_page = {article.pk: [] for article in articles}
+    for page_id, author_id in links:
+        by_page[page_id].append(authors[author_id])
+    for article in articles:
+        article.hero_image = images.get(article.hero_image_id)
+        article.authors = by_page[article.pk]
+        article.tag_names = tag_names[article.pk]
 
 
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
 
 
-class BlogIndexPage(RoutablePageMixin, StructuredDataMixin, TranslatedSlugMixin, Page):
+class BlogIndexPage(
+    LinkedFromEveryPageMixin, RoutablePageMixin, StructuredDataMixin, TranslatedSlugMixin, Page
+):
     """
     The list of articles, newest first, with category and tag filters. Lives under Home.
     Its RSS feed of the newest articles is at `feed/` below it, and each author's page (biography
@@ -232,7 +290,7 @@ class BlogIndexPage(RoutablePageMixin, StructuredDataMixin, TranslatedSlugMixin,
         verbose_name = _("blog index page")
 
     def articles(self):
-        return ArticlePage.objects.for_listing(renditions=CARD_IMAGE_FILTERS).child_of(self)
+        return ArticlePage.objects.for_listing().child_of(self).as_cards()
 
     @path("feed/", name="feed")
     def feed(self, request):
@@ -250,11 +308,10 @@ class BlogIndexPage(RoutablePageMixin, StructuredDataMixin, TranslatedSlugMixin,
         articles = self.articles().filter(
             pk__in=ArticleAuthor.objects.filter(author=author).values("page_id")
         )
-        paginator = Paginator(articles, settings.ARTICLES_PER_PAGE)
         # Page's own context: the index's listing and categories are not needed here.
         context = super().get_context(request)
         context["author"] = author
-        context["articles"] = paginator.page(nearest_page_number(paginator, request.GET.get("page")))
+        context["articles"] = paginate(articles, request)
         return TemplateResponse(request, "articles/author_page.html", context)
 
     def author_subpage_path(self, author):
@@ -320,19 +377,14 @@ class BlogIndexPage(RoutablePageMixin, StructuredDataMixin, TranslatedSlugMixin,
             context["active_tag"] = Tag.objects.filter(slug=tag_slug).first()
             articles = articles.filter(tags__slug=tag_slug)
 
-        paginator = Paginator(articles, settings.ARTICLES_PER_PAGE)
-        context["articles"] = paginator.page(nearest_page_number(paginator, request.GET.get("page")))
+        context["articles"] = paginate(articles, request)
         context["categories"] = ArticleCategory.objects.all()
         return context
 
 
-def nearest_page_number(paginator, raw_number):
-    """The valid page number nearest to what was asked for: 1 for junk, the last page past the end."""
-    try:
-        number = int(raw_number)
-    except (TypeError, ValueError):
-        return 1
-    return min(max(number, 1), paginator.num_pages)
+def paginate(articles, request):
+    """The page of `articles` the request asks for: the first for a non-number, the last if out of range."""
+    return Paginator(articles, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
 
 
 class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
@@ -447,10 +499,15 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
     @cached_property
     def authors(self):
         """
-        The article's authors in the editor's order (uses the listing prefetch when present).
+        The article's authors in the editor's order (a card's come with it).
         Kept for the instance: the byline, the JSON-LD and the search index all ask for it.
         """
         return [link.author for link in self.article_authors.all()]
+
+    @cached_property
+    def tag_names(self):
+        """The names of the article's tags (a card's come with it)."""
+        return [tag.name for tag in self.tags.all()]
 
     def author_names(self):
         return ", ".join(author.name for author in self.authors)
@@ -489,7 +546,7 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
             matches |= Q(pk__in=ArticlePageTag.objects.filter(tag_id__in=tag_ids).values("content_object_id"))
         if not matches:
             return ArticlePage.objects.none()
-        related = ArticlePage.objects.for_listing(renditions=renditions).filter(matches)
+        related = ArticlePage.objects.for_listing().filter(matches).as_cards(renditions)
         return related.exclude(pk=self.pk)[:count]
 
     def structured_data(self, request, context, clinic):
@@ -500,7 +557,7 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["related_articles"] = self.related_articles(renditions=CARD_IMAGE_FILTERS)
+        context["related_articles"] = self.related_articles()
         context["blog"] = self.get_parent()  # linked three times (category, tags, back)
         return context
 

@@ -124,19 +124,6 @@ class HomePage(TranslatedSlugMixin, Page):
     class Meta:
         verbose_name = _("home page")
 
-    def latest_articles(self, count=3):
-        from articles.models import CARD_IMAGE_FILTERS, ArticlePage
-
-        return ArticlePage.objects.for_listing(renditions=CARD_IMAGE_FILTERS).descendant_of(self)[:count]
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        from articles.models import BlogIndexPage
-
-        context["latest_articles"] = self.latest_articles()
-        context["blog_index"] = BlogIndexPage.objects.live().public().child_of(self).first()
-        return context
-
 
 @dataclass(frozen=True)
 class OpeningStatus:

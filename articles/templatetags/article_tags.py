@@ -1,9 +1,9 @@
-"""Template tags for the blog's links that every page's layout carries."""
+"""Article cards and blog links for templates outside the blog's pages: the layout, home, bylines."""
 
 from django import template
 from wagtail.models import Site
 
-from articles.models import BlogIndexPage
+from articles.models import ArticlePage, BlogIndexPage
 
 register = template.Library()
 
@@ -12,9 +12,39 @@ register = template.Library()
 def blog_feed_url(context):
     """The absolute URL of the blog's RSS feed in the active language, or "" without a blog."""
     request = context.get("request")
-    site = Site.find_for_request(request) if request is not None else None
-    if site is None:
-        return ""
-    blog = BlogIndexPage.objects.live().public().descendant_of(site.root_page).first()
+    blog = BlogIndexPage.for_request(request)
     url = blog.get_feed_url(request) if blog else None
     return request.build_absolute_uri(url) if url else ""
+
+
+@register.simple_tag(takes_context=True)
+def latest_articles(context, count):
+    """The request's site's `count` newest articles, as cards."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        return ArticlePage.objects.none()
+    return ArticlePage.objects.for_listing().in_site(site).as_cards()[:count]
+
+
+@register.simple_tag(takes_context=True)
+def blog_url(context):
+    """The live blog's URL in the current language, or "" when the site has none."""
+    return BlogIndexPage.url_for_request(context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def author_url(context, author, blog=None):
+    """
+    The URL of `author`'s page on `blog` (default: the context's `blog`, as an article has it) in
+    the current language, or "" without a blog.
+    """
+    blog = blog or context.get("blog")
+    if blog is None or author is None:
+        return ""
+    if not isinstance(blog, BlogIndexPage):
+        # The article's parent comes as a plain Page: the deferred specific instance costs no query.
+        blog = blog.specific_deferred
+        if not isinstance(blog, BlogIndexPage):
+            return ""
+    return blog.get_author_url(author, context.get("request")) or ""
