@@ -440,9 +440,6 @@ def get_author(request: HttpRequest, slug: str = Path(..., max_length=120)):
 def list_categories(request: HttpRequest):
     reject_unknown_parameters(request)
     visible = ArticlePage.objects.visible().values("pk")
-    categories = ArticleCategory.objects.annotate(
+    return ArticleCategory.objects.annotate(
         article_count=Count("articles", filter=Q(articles__in=visible), distinct=True)
     )
-    return [
-        {"id": c.pk, "slug": c.slug, "name": c.name, "article_count": c.article_count} for c in categories
-    ]
