@@ -88,7 +88,8 @@ class InputGuardMiddleware:
     characters in the query string (PostgreSQL refuses them in a string, SQLite's full-text search
     fails on them), and, in the API, whole numbers beyond 32 bits in the path or the query
     (Wagtail's own endpoints pass them to the database, where SQLite fails with "datatype
-    mismatch"). The site answers with its 400 page, the API with problem+json.
+    mismatch"), and a `site` filter whose port is not a number. The site answers with its 400 page,
+    the API with problem+json.
     """
 
     def __init__(self, get_response):
@@ -103,6 +104,10 @@ class InputGuardMiddleware:
             too_large = out_of_range_number(request)
             if too_large:
                 return problem(400, f"{too_large} is out of range: numbers in the API fit in 32 bits.")
+            _host, colon, port = request.GET.get("site", "").partition(":")
+            if colon and not port.isdigit():
+                # Wagtail's pages endpoints look the port up as a number and fail on anything else.
+                return problem(400, "site must be a hostname, or hostname:port with a numeric port.")
         return self.get_response(request)
 
 

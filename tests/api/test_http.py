@@ -151,6 +151,8 @@ def test_a_token_read_is_never_stored_in_the_public_cache(client, editor_token):
         "/api/v3/pages/?offset=99999999999999999999",
         "/api/v3/pages/99999999999999999999/",
         "/api/v3/redirects/?offset=2981323447060861718364160",
+        "/api/v3/pages/find/?html_path=/&site=localhost:%25M",
+        "/api/v3/pages/?site=localhost:http",
     ],
 )
 def test_input_the_database_cannot_take_is_a_400_not_a_server_error(client, demo, path):
