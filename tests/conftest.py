@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
+from django.core.servers.basehttp import WSGIServer
 from django.db import transaction
 from django.test import override_settings
 from django.utils import translation
@@ -55,6 +56,9 @@ def redis_databases_per_worker(caches_setting, worker):
 
 
 def pytest_configure(config):
+    # Django's live test servers listen with a backlog of 10 connections: on a busy machine, the
+    # test sending fifty requests at once saw some of them reset before the server accepted them.
+    WSGIServer.request_queue_size = 64
     worker = worker_number()
     if worker:
         override_settings(CACHES=redis_databases_per_worker(settings.CACHES, worker)).enable()
