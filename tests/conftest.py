@@ -64,6 +64,11 @@ def pytest_configure(config):
         override_settings(CACHES=redis_databases_per_worker(settings.CACHES, worker)).enable()
 
 
+def pytest_unconfigure(config):
+    """Remove this process's media folder (each process, xdist's controller too, makes one)."""
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """
@@ -245,12 +250,6 @@ def _empty_caches():
 def forget_cached_pages():
     """Call it before measuring a view: a repeated anonymous GET is otherwise answered by the page cache."""
     return caches[settings.CACHE_MIDDLEWARE_ALIAS].clear
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _clean_test_media():
-    yield
-    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
 @pytest.fixture

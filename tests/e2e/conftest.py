@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from pytest_django.live_server_helper import LiveServer
+from wagtail.images import get_image_model
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
@@ -70,6 +71,21 @@ def live_demo_server(django_db_setup):
     yield server
     server._live_server_modified_settings.disable()
     server.stop()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forget_what_the_live_server_committed(django_db_setup, django_db_blocker):
+    """
+    On PostgreSQL the live server commits what serving the pages creates: image renditions (nothing
+    else). Delete them after the browser tests, so that the tests after these see the demo content as
+    it was loaded. (On SQLite they were made in each test's transaction, and are gone with it.)
+    """
+    renditions = get_image_model().get_rendition_model().objects
+    with django_db_blocker.unblock():
+        before = set(renditions.values_list("pk", flat=True))
+    yield
+    with django_db_blocker.unblock():
+        renditions.exclude(pk__in=before).delete()
 
 
 @pytest.fixture
