@@ -3,8 +3,9 @@ Fixtures for the whole suite.
 
 The test database is migrated and the clinic's demo content loaded into it once per session (once per
 xdist worker, each of which has a database of its own). Tests that ask for `demo` read it inside their
-own transaction; every other test starts from the database as Wagtail's migrations leave it: the demo
-content is removed inside its transaction (rolled back with it), so factories build only what it needs.
+own transaction. Every other test starts from the database as Wagtail's migrations leave it, and its
+factories build only what it needs: the demo content is removed once, in a transaction around those
+tests, and comes back when that is rolled back (see DemoContentSwitch).
 """
 
 import os
@@ -15,7 +16,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
 from django.core.servers.basehttp import WSGIServer
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import translation
 from taggit.models import Tag
@@ -114,6 +115,7 @@ def remove_demo_content():
 
 
 def uses_database(item):
+    """Whether pytest-django gives `item` the test database (a django_db marker, or its fixtures)."""
     marker = item.get_closest_marker("django_db")
     return marker is not None or bool({"db", "transactional_db", "live_server"} & set(item.fixturenames))
 
@@ -207,12 +209,15 @@ def _demo_content_only_where_asked(request):
     if wants_demo(item) or not uses_database(item):
         return
     switch = request.getfixturevalue("demo_content_switch")
-    if is_transactional(item) or item.get_closest_marker("django_db"):
-        # Their database is already set up (a marker) or commits: remove it in the test itself.
+    if is_transactional(item):
         request.getfixturevalue("db")
-        remove_demo_content()
+        remove_demo_content()  # committed: the test empties the database when it ends anyway
+    elif switch.hiding:
+        pass  # the test's transaction will be (or, with a django_db marker, is) within the switch's
+    elif connection.in_atomic_block:
+        remove_demo_content()  # a django_db marker has already started the test's transaction
     else:
-        switch.hide()  # before the test's own transaction starts (its `db` fixture comes after)
+        switch.hide()  # before the test's own transaction starts (its `db` fixture comes after this)
 
 
 @pytest.fixture
