@@ -50,16 +50,21 @@ run: setup
 	@echo "Serving the clinic site on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The suite runs in parallel, one pytest-xdist worker per CPU (each with its own test database, media
+# folder and Redis databases; see tests/conftest.py). PYTEST_WORKERS=0 runs it in a single process.
+PYTEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS)
+
 test: $(STAMP) messages browser
 	$(PY) manage.py makemigrations --check --dry-run --settings=cms.settings.test
-	$(PY) -m pytest
+	$(PYTEST)
 
 # The suite again against the real servers (PostgreSQL, Redis) instead of SQLite and local memory.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/13
 test-services: $(STAMP) messages browser
 	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) PUBLIC_CACHE_REDIS_URL=$(REDIS_TEST_URL:13=14) \
-		$(PY) -m pytest
+		$(PYTEST)
 
 # API throughput against gunicorn on 127.0.0.1 (wrk from Debian); prints a table. See benchmarks/run.py.
 bench: $(STAMP) messages

@@ -1,4 +1,6 @@
-"""Where each page type may live in the tree."""
+"""Where each page type may live in the tree, and how each is shown."""
+
+import re
 
 import pytest
 from wagtail.models import Page
@@ -31,7 +33,16 @@ def test_articles_live_only_under_the_blog_and_have_no_children(home_page, blog_
 
 
 @pytest.mark.parametrize("model", [HomePage, BlogIndexPage, ArticlePage])
-def test_every_page_type_has_its_template(model):
-    from django.template.loader import get_template
+def test_every_page_type_is_served_with_its_template(client, blog_page, model):
+    ArticlePageFactory(parent=blog_page, title="Sunscreen basics")
+    page = model.objects.get()
 
-    assert get_template(model.template)
+    response = client.get(page.url)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert model.template in [template.name for template in response.templates]
+    # Its own heading (the home page's is its hero heading), in the site's layout.
+    heading = page.hero_heading if model is HomePage else page.title
+    assert re.search(rf"<h1[^>]*>{re.escape(heading)}</h1>", html), heading
+    assert 'class="site-header"' in html and 'class="site-footer"' in html

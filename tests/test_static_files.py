@@ -16,6 +16,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.contrib.staticfiles.finders import AppDirectoriesFinder
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -34,12 +35,30 @@ def production_storages():
     return {"staticfiles": production_settings().STORAGES["staticfiles"]}
 
 
+# The apps whose static files the site's pages use; Wagtail's (its admin's thousands of files) are left out.
+PROJECT_APPS = ["home", "articles", "consultations"]
+
+
+class ProjectAppDirectoriesFinder(AppDirectoriesFinder):
+    """The static/ folders of the project's own apps only."""
+
+    def __init__(self, app_names=None, *args, **kwargs):
+        super().__init__(PROJECT_APPS, *args, **kwargs)
+
+
 @functools.cache
 def collected_static_root():
-    """A STATIC_ROOT filled by collectstatic with production's storage, once per test run."""
+    """
+    A STATIC_ROOT filled by collectstatic with production's storage, once per test process: the
+    project's own static files (STATICFILES_DIRS and its apps'), all the pages link.
+    """
     root = Path(tempfile.mkdtemp(prefix="clinic-test-static-"))
     atexit.register(shutil.rmtree, root, ignore_errors=True)
-    with override_settings(STORAGES=production_storages(), STATIC_ROOT=root):
+    finders = [
+        "django.contrib.staticfiles.finders.FileSystemFinder",
+        f"{__name__}.ProjectAppDirectoriesFinder",
+    ]
+    with override_settings(STORAGES=production_storages(), STATIC_ROOT=root, STATICFILES_FINDERS=finders):
         call_command("collectstatic", interactive=False, verbosity=0)
     return root
 

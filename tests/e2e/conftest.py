@@ -1,13 +1,12 @@
-"""Browser-test fixtures: one headless Debian Chromium per session, and the demo site on a live server."""
+"""Browser-test fixtures: one headless Debian Chromium and one live server per session, over the demo site."""
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Collection, Locale, Page
+from pytest_django.live_server_helper import LiveServer
+from wagtail.images import get_image_model
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
@@ -57,25 +56,39 @@ def screenshot_dir():
     return SCREENSHOTS
 
 
-def restore_wagtail_roots():
+@pytest.fixture(scope="session")
+def live_demo_server(django_db_setup):
     """
-    Create what Wagtail's own migrations put in the database, where it is missing: the default locale,
-    the root collection and the root page. A transactional test empties every table when it ends, and
-    the demo content is built on these.
+    One live server for the session's browser tests, over the database the session set up.
+
+    Nothing is flushed or loaded per test: the demo content is already there (see tests/conftest.py).
+    On PostgreSQL the server's threads have connections of their own and read what is committed: the
+    demo content. On SQLite the test database lives in memory, and pytest-django's LiveServer hands the
+    server the tests' own connection, so it reads what the test reads.
     """
-    locale, _ = Locale.objects.get_or_create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    )
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-        call_command("set_translation_url_paths", verbosity=0)
+    server = LiveServer("localhost")
+    server._live_server_modified_settings.enable()  # ALLOWED_HOSTS += localhost, as live_server does
+    yield server
+    server._live_server_modified_settings.disable()
+    server.stop()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forget_what_the_live_server_committed(django_db_setup, django_db_blocker):
+    """
+    On PostgreSQL the live server commits what serving the pages creates: image renditions (nothing
+    else). Delete them after the browser tests, so that the tests after these see the demo content as
+    it was loaded. (On SQLite they were made in each test's transaction, and are gone with it.)
+    """
+    renditions = get_image_model().get_rendition_model().objects
+    with django_db_blocker.unblock():
+        before = set(renditions.values_list("pk", flat=True))
+    yield
+    with django_db_blocker.unblock():
+        renditions.exclude(pk__in=before).delete()
 
 
 @pytest.fixture
-def demo_site(transactional_db, live_server):
-    """The demo content, committed so the live server's thread sees it."""
-    restore_wagtail_roots()
-    call_command("load_demo_content", verbosity=0)
-    return live_server
+def demo_site(demo, live_demo_server):
+    """The demo content, served by the live server (the test only reads it)."""
+    return live_demo_server
