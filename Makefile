@@ -51,9 +51,10 @@ run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The suite runs in parallel, one pytest-xdist worker per CPU (each with its own test database, media
-# folder and Redis databases; see tests/conftest.py). PYTEST_WORKERS=0 runs it in a single process.
+# folder and Redis databases; see tests/conftest.py), at most six: worker N uses Redis databases 13-2N
+# and 14-2N. PYTEST_WORKERS=0 runs it in a single process.
 PYTEST_WORKERS ?= auto
-PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS)
+PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --maxprocesses=6
 
 test: $(STAMP) messages browser
 	$(PY) manage.py makemigrations --check --dry-run --settings=cms.settings.test

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import modify_settings
 from pytest_django.live_server_helper import LiveServer
 from wagtail.images import get_image_model
 
@@ -67,9 +68,8 @@ def live_demo_server(django_db_setup):
     server the tests' own connection, so it reads what the test reads.
     """
     server = LiveServer("localhost")
-    server._live_server_modified_settings.enable()  # ALLOWED_HOSTS += localhost, as live_server does
-    yield server
-    server._live_server_modified_settings.disable()
+    with modify_settings(ALLOWED_HOSTS={"append": "localhost"}):  # as pytest-django's live_server does
+        yield server
     server.stop()
 
 
