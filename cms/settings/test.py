@@ -1,5 +1,6 @@
 """Fast, isolated settings for the test suite."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -7,8 +8,9 @@ from .dev import *  # noqa: F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# A fresh media folder per test run, so parallel runs never delete each other's files.
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="clinic-test-media-"))
+# A media folder per test process, so parallel runs never delete each other's files. Storage
+# creates it on the first upload; commands run with these settings (makemigrations --check) leave none.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / f"clinic-test-media-{os.getpid()}"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files straight from the finders; tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
