@@ -149,3 +149,14 @@ def test_the_switcher_hreflang_and_language_lists_follow_settings_languages(clie
     malayalam = client.get(alternates["ml"])
     assert malayalam.status_code == 200
     assert '<html lang="ml">' in malayalam.content.decode()
+
+
+def test_the_search_page_switches_language_keeping_the_query(client, demo):
+    html = client.get("/en/search/", {"q": "collagen"}).content.decode()
+
+    switcher = {code: url for url, code in re.findall(r'<a href="([^"]+)" hreflang="(\w+)"', html)}
+    alternates = dict(re.findall(r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)"', html))
+
+    assert switcher == {"en": "/en/search/?q=collagen", "ta": "/ta/search/?q=collagen"}
+    assert alternates["ta"] == "http://testserver/ta/search/?q=collagen"
+    assert client.get(switcher["ta"]).status_code == 200

@@ -27,13 +27,15 @@ def language_links(context):
     links = []
     route = routed_subpage_path(request, page)
     for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            if page is not None and getattr(page, "pk", None):
+        if page is not None and getattr(page, "pk", None):
+            with translation.override(code):
                 url = page.get_url(request)
-                if url and route:
-                    url += route
-            else:
-                url = translate_url(request.get_full_path(), code)
+            if url and route:
+                url += route
+        else:
+            # A view outside Wagtail's pages (search): its URL resolved in the current language,
+            # reversed in the other (translate_url switches language itself).
+            url = translate_url(request.get_full_path(), code)
         if not url:
             continue
         links.append(
