@@ -1,6 +1,8 @@
 """API errors: Wagtail v3's RFC 7807 problem responses, the checks every endpoint shares, and their docs."""
 
+from django.utils.translation import gettext
 from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 from wagtail.api.v3.errors import PROBLEM_JSON, ProblemDetail, problem_response
 
 ERROR_DESCRIPTIONS = {
@@ -39,3 +41,15 @@ def problem_doc(description):
         "description": description,
         "content": {PROBLEM_JSON: {"schema": ProblemDetail.model_json_schema()}},
     }
+
+
+def validation_failed(request, exc):
+    """
+    Wagtail's 422 for a request Ninja could not validate, with its summary in the request's
+    language, as the messages in `errors` are where the endpoint gives its own.
+    """
+    return problem(422, gettext("Some values are not valid: `errors` says which."), errors=exc.errors)
+
+
+def register_problem_handlers(api):
+    api.add_exception_handler(NinjaValidationError, validation_failed)
