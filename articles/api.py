@@ -255,9 +255,7 @@ def absolutize_block(block, request):
 
 def articles_for_site(request):
     """The request's site's visible articles, newest first."""
-    site = Site.find_for_request(request)
-    articles = ArticlePage.objects.for_listing()
-    return articles.in_site(site) if site else articles.none()
+    return ArticlePage.objects.for_listing().in_site_of(request)
 
 
 def whole_article(request, article_id):

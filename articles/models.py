@@ -28,7 +28,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model
 from wagtail.images.models import Filter
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import Orderable, Page, PageManager, Site
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -203,6 +203,11 @@ class ArticlePageQuerySet(PageQuerySet):
         show `as_cards()`.
         """
         return self.visible().order_by("-date", "-first_published_at", "-pk")
+
+    def in_site_of(self, request):
+        """Those of the request's site (none when no site answers for it)."""
+        site = Site.find_for_request(request) if request is not None else None
+        return self.in_site(site) if site is not None else self.none()
 
     def as_cards(self, renditions=CARD_IMAGE_FILTERS):
         """
@@ -550,15 +555,14 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
         return related.exclude(pk=self.pk)[:count]
 
     def structured_data(self, request, context, clinic):
-        blog = context.get("blog")
-        if blog is not None and not isinstance(blog, BlogIndexPage):
-            blog = blog.specific_deferred  # no query: only its URL and routes are needed
-        return [article_graph(request, self, clinic, blog if isinstance(blog, BlogIndexPage) else None)]
+        return [article_graph(request, self, clinic, context.get("blog"))]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["related_articles"] = self.related_articles()
-        context["blog"] = self.get_parent()  # linked three times (category, tags, back)
+        # Linked several times (category, tags, authors, back); the deferred specific page costs no
+        # query and gives the blog's routes (its authors' pages).
+        context["blog"] = self.get_parent().specific_deferred
         return context
 
 

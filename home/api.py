@@ -3,10 +3,8 @@
 import datetime
 from typing import Annotated
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -136,9 +134,7 @@ def get_opening_hours(
         raise Http404("The clinic has no opening hours yet.")
     status = hours.status(at)
     if at is None:
-        # As the hours page does: the public cache keeps the answer no longer than it holds.
-        max_age = min(settings.CACHE_MIDDLEWARE_SECONDS, status.seconds_until_change())
-        patch_cache_control(response, public=True, max_age=max_age)
+        status.cache_until_change(response)
     weekday_names = dict(WEEKDAY_CHOICES)
     return OpeningHoursOut(
         note=hours.note,
@@ -160,7 +156,7 @@ def get_opening_hours(
         ],
         at=status.at,
         open_now=status.is_open,
-        open_until=status.closes_at if status.is_open else None,
+        open_until=status.closes_at,
         next_opening=hours.next_opening(status.at),
         status_text=status.sentence(),
         meta=item_meta(hours),

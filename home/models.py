@@ -154,6 +154,11 @@ class OpeningStatus:
     def opening_weekday(self):
         return dict(WEEKDAY_CHOICES)[self.opens_at.weekday()] if self.opens_at else ""
 
+    def cache_until_change(self, response):
+        """Let `response` be cached (publicly, and by the public cache) no longer than this status holds."""
+        max_age = min(settings.CACHE_MIDDLEWARE_SECONDS, self.seconds_until_change())
+        patch_cache_control(response, public=True, max_age=max_age)
+
     def seconds_until_change(self):
         """Whole seconds from `at` until the status changes (at least 1), whatever the DST rules."""
         delta = self.changes_at.astimezone(datetime.UTC) - self.at.astimezone(datetime.UTC)
@@ -685,6 +690,5 @@ class OpeningHoursPage(LinkedFromEveryPageMixin, StructuredDataMixin, Translated
         response = super().serve(request, *args, at=now(), **kwargs)
         status = response.context_data["status"]
         if status is not None:
-            max_age = min(settings.CACHE_MIDDLEWARE_SECONDS, status.seconds_until_change())
-            patch_cache_control(response, public=True, max_age=max_age)
+            status.cache_until_change(response)
         return response

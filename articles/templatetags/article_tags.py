@@ -1,7 +1,6 @@
 """Article cards and blog links for templates outside the blog's pages: the layout, home, bylines."""
 
 from django import template
-from wagtail.models import Site
 
 from articles.models import ArticlePage, BlogIndexPage
 
@@ -20,11 +19,7 @@ def blog_feed_url(context):
 @register.simple_tag(takes_context=True)
 def latest_articles(context, count):
     """The request's site's `count` newest articles, as cards."""
-    request = context.get("request")
-    site = Site.find_for_request(request) if request is not None else None
-    if site is None:
-        return ArticlePage.objects.none()
-    return ArticlePage.objects.for_listing().in_site(site).as_cards()[:count]
+    return ArticlePage.objects.for_listing().in_site_of(context.get("request")).as_cards()[:count]
 
 
 @register.simple_tag(takes_context=True)
@@ -40,11 +35,6 @@ def author_url(context, author, blog=None):
     the current language, or "" without a blog.
     """
     blog = blog or context.get("blog")
-    if blog is None or author is None:
+    if not isinstance(blog, BlogIndexPage) or author is None:
         return ""
-    if not isinstance(blog, BlogIndexPage):
-        # The article's parent comes as a plain Page: the deferred specific instance costs no query.
-        blog = blog.specific_deferred
-        if not isinstance(blog, BlogIndexPage):
-            return ""
     return blog.get_author_url(author, context.get("request")) or ""
