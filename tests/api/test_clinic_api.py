@@ -4,7 +4,6 @@ import datetime
 import re
 import time
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings as django_settings
@@ -12,16 +11,10 @@ from django.core.cache import caches
 from wagtail.models import Site
 
 from home.models import ClinicDetails
+from tests.clinic_time import MONDAY, ist
 from tests.factories import OpeningExceptionFactory, OpeningHoursFactory
 
 URL = "/api/v3/opening-hours/"
-IST = ZoneInfo("Asia/Kolkata")
-MONDAY = datetime.date(2024, 1, 8)
-
-
-def ist(date, hour, minute=0, second=0):
-    """A moment given in clinic time, as the server's clock (UTC) reports it."""
-    return datetime.datetime.combine(date, datetime.time(hour, minute, second), IST).astimezone(datetime.UTC)
 
 
 @pytest.fixture

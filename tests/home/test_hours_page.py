@@ -5,7 +5,6 @@ import json
 import re
 import time
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -15,21 +14,8 @@ from django.utils.html import escape, strip_tags
 from wagtail.models import Page, Site
 
 from home.models import ClinicDetails, HomePage, OpeningHoursPage
+from tests.clinic_time import MONDAY, SATURDAY, SUNDAY, TUESDAY, WEDNESDAY, ist
 from tests.factories import OpeningExceptionFactory, OpeningHoursFactory, OpeningHoursPageFactory
-
-IST = ZoneInfo("Asia/Kolkata")
-
-# A week in January 2024: Monday the 8th to Sunday the 14th.
-MONDAY = datetime.date(2024, 1, 8)
-TUESDAY = datetime.date(2024, 1, 9)
-WEDNESDAY = datetime.date(2024, 1, 10)
-SATURDAY = datetime.date(2024, 1, 13)
-SUNDAY = datetime.date(2024, 1, 14)
-
-
-def ist(date, hour, minute=0, second=0):
-    """A moment given in clinic time, as the server's clock (UTC) reports it."""
-    return datetime.datetime.combine(date, datetime.time(hour, minute, second), IST).astimezone(datetime.UTC)
 
 
 @pytest.fixture

@@ -1,25 +1,13 @@
 """The clinic's opening hours: is it open at a given moment, and when does it next open?"""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.clinic_time import IST, MONDAY, NEXT_MONDAY, SATURDAY, SUNDAY, WEDNESDAY, ist
 from tests.factories import OpeningExceptionFactory, OpeningHoursFactory
 
-IST = ZoneInfo("Asia/Kolkata")
 UTC = datetime.UTC
-
-# A week in January 2024: Monday the 8th to Sunday the 14th.
-MONDAY = datetime.date(2024, 1, 8)
-WEDNESDAY = datetime.date(2024, 1, 10)
-SATURDAY = datetime.date(2024, 1, 13)
-SUNDAY = datetime.date(2024, 1, 14)
-NEXT_MONDAY = datetime.date(2024, 1, 15)
-
-
-def ist(date, hour, minute=0, second=0):
-    return datetime.datetime(date.year, date.month, date.day, hour, minute, second, tzinfo=IST)
 
 
 @pytest.fixture
