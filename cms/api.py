@@ -6,6 +6,7 @@ Wagtail app as it starts) plus the clinic's routers, all in the same OpenAPI doc
 from wagtail.api.v3.api import api
 
 from articles.api import router as articles_router
+from cms.openapi import publish_complete_document
 from cms.problems import register_problem_handlers
 from consultations.api import router as consultations_router
 from home.api import router as clinic_router
@@ -23,5 +24,6 @@ api.add_router("/", articles_router)
 api.add_router("/", clinic_router)
 api.add_router("/", consultations_router)
 register_problem_handlers(api)
+publish_complete_document(api)
 
 __all__ = ["api"]
