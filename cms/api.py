@@ -6,6 +6,7 @@ Wagtail app as it starts) plus the clinic's routers, all in the same OpenAPI doc
 from wagtail.api.v3.api import api
 
 from articles.api import router as articles_router
+from cms.api_index import router as index_router
 from cms.openapi import publish_complete_document
 from cms.problems import register_problem_handlers
 from consultations.api import router as consultations_router
@@ -20,6 +21,7 @@ api.description = (
     "(400). Public reads need no token and are cached briefly (`ETag`, `Last-Modified`, "
     "`If-None-Match` → 304); editors' preview reads take `Authorization: Bearer <API token>`."
 )
+api.add_router("/", index_router)
 api.add_router("/", articles_router)
 api.add_router("/", clinic_router)
 api.add_router("/", consultations_router)
