@@ -4,6 +4,7 @@ operation in it answers as documented (schemathesis generates a bounded number o
 and checks each response). tests/api/test_generated_client.py uses a client generated from it.
 """
 
+import re
 from functools import partial
 
 import pytest
@@ -24,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from articles.models import Author
 from cms.api import api
+from tests.test_static_files import StaticReferences, fetch
 
 EXAMPLES_PER_OPERATION = 12
 # Operations this project wrote: their status codes are documented exhaustively too.
@@ -55,6 +57,27 @@ def test_the_openapi_document_lists_the_projects_endpoints(client):
     ]:
         assert path in paths
     assert "/api/v3/pages/" in paths  # Wagtail's own endpoints share the document
+
+
+def test_the_docs_page_loads_swagger_ui_from_the_sites_own_static_files(client):
+    response = client.get("/api/v3/docs/")
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "://" not in html  # no CDN: it works offline, at the version pinned with django-ninja
+    references = StaticReferences.of(html)
+    assert sorted(references.values()) == ["icon", "icon", "script", "script", "stylesheet"]
+    for url in references:
+        assert url.startswith(settings.STATIC_URL), url
+        served = fetch(client, url)
+        assert served.status_code == 200, url
+        assert len(served.body) > 500, url  # Swagger UI's bundle, styles and init, not an empty file
+    # The only inline <script> holds data (the settings as JSON), which a Content-Security-Policy
+    # without 'unsafe-inline' allows: browsers run none of it.
+    assert re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html) == [
+        ' type="application/json" id="swagger-settings"'
+    ]
+    assert '"url": "/api/v3/openapi.json"' in html
 
 
 def test_the_openapi_document_is_valid_openapi_3_1(client):
