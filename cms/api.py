@@ -3,12 +3,12 @@ The project's one API: Wagtail's v3 API (pages, images, documents, snippets, …
 Wagtail app as it starts) plus the clinic's routers, all in the same OpenAPI document.
 """
 
-from functools import wraps
-
+from ninja.openapi.docs import Swagger
 from wagtail.api.v3.api import api
 
 from articles.api import router as articles_router
-from cms.language_parameters import declare_language_parameters
+from cms.api_index import router as index_router
+from cms.openapi import publish_complete_document
 from cms.problems import register_problem_handlers
 from consultations.api import router as consultations_router
 from home.api import router as clinic_router
@@ -28,25 +28,15 @@ api.description = (
     "(400). Public reads need no token and are cached briefly (`ETag`, `Last-Modified`, "
     "`If-None-Match` → 304); editors' preview reads take `Authorization: Bearer <API token>`."
 )
+api.add_router("/", index_router)
 api.add_router("/", articles_router)
 api.add_router("/", clinic_router)
 api.add_router("/", consultations_router)
 register_problem_handlers(api)
-
 # The routers whose content comes in every language at once (`lang=*`) or without fallback.
-EVERY_LANGUAGE_TAGS = {*articles_router.tags, *clinic_router.tags}
-
-
-def _with_language_parameters(get_openapi_schema):
-    """Ninja's document, with `lang` and `fallback`, which LanguageMiddleware reads, declared."""
-
-    @wraps(get_openapi_schema)
-    def get_schema_with_language_parameters(*args, **kwargs):
-        return declare_language_parameters(get_openapi_schema(*args, **kwargs), EVERY_LANGUAGE_TAGS)
-
-    return get_schema_with_language_parameters
-
-
-api.get_openapi_schema = _with_language_parameters(api.get_openapi_schema)
+publish_complete_document(api, every_language_tags={*articles_router.tags, *clinic_router.tags})
+# /api/v3/docs/ works offline: Swagger UI comes from django-ninja's static files (`ninja` is an installed
+# app), and checks the document itself rather than sending it to swagger.io's validator.
+api.docs = Swagger(settings={"validatorUrl": None})
 
 __all__ = ["api"]

@@ -105,6 +105,7 @@ def declare_language_parameters(openapi, tags):
                 parameter
                 for parameter in operation.get("parameters", [])
                 if not (parameter.get("in") == "query" and parameter.get("name") in (LANG, FALLBACK))
+                and parameter.get("$ref", "").rsplit("/", 1)[-1] not in (LANG, FALLBACK)
             ]
             operation["parameters"] = parameters + language_parameters()
     return openapi

@@ -35,11 +35,16 @@ def documented_errors(*statuses):
     return {"responses": {str(status): problem_doc(ERROR_DESCRIPTIONS[status]) for status in statuses}}
 
 
+# One schema for every documented error, in the document's components (cms.openapi puts it there):
+# repeated inline, client generators make a class of each copy, and clash.
+PROBLEM_SCHEMA_NAME = ProblemDetail.__name__
+
+
 def problem_doc(description):
     """One documented problem+json response."""
     return {
         "description": description,
-        "content": {PROBLEM_JSON: {"schema": ProblemDetail.model_json_schema()}},
+        "content": {PROBLEM_JSON: {"schema": {"$ref": f"#/components/schemas/{PROBLEM_SCHEMA_NAME}"}}},
     }
 
 

@@ -58,7 +58,7 @@ class ConsultationRequestIn(Schema):
     phone: str = Field(
         description="An Indian number: 10 digits, with or without +91, or a landline with STD code."
     )
-    email: str | None = Field("", description="Optional.", json_schema_extra={"format": "email"})
+    email: str | None = Field(None, description="Optional.", json_schema_extra={"format": "email"})
     preferred_date: str = Field(
         description="A day the clinic is open, today to 8 weeks ahead: YYYY-MM-DD.",
         json_schema_extra={"format": "date"},

@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.settings",
     "wagtail.api.v3",
+    # django-ninja (Wagtail's v3 API): as an app, its docs page loads Swagger UI from its own static
+    # files (pinned with it) instead of a CDN.
+    "ninja",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",

@@ -1,0 +1,181 @@
+"""
+The API's OpenAPI document as other apps read it: what Wagtail's v3 API and django-ninja generate, made
+valid OpenAPI 3.1 and true for this project (languages chosen with `lang`, nothing that cannot answer).
+"""
+
+import copy
+from functools import wraps
+
+from django.conf import settings
+
+from cms.i18n import supported_languages
+from cms.language_parameters import declare_language_parameters
+from cms.problems import PROBLEM_SCHEMA_NAME, ProblemDetail
+
+# Query parameters Wagtail documents that this project answers with a 400 or nothing: its per-tree
+# translations (WAGTAIL_I18N_ENABLED) are off; languages are chosen with `lang` (cms.middleware).
+UNUSED_PARAMETERS = {"locale", "translation_of"}
+# Operations that answer only 404 while Wagtail's per-tree translations are off.
+PER_TREE_TRANSLATION_OPERATIONS = {
+    "pages_actions_copy_for_translation",
+    "snippets_actions_copy_for_translation",
+}
+
+REF = "#/components/{}/{}"
+
+
+def publish_complete_document(api, every_language_tags=()):
+    """
+    Have `api` serve (at openapi.json, and to the docs page) its generated document as complete_document()
+    makes it, with `lang=*` and `fallback` declared on the operations tagged one of `every_language_tags`.
+    NinjaAPI has no hook for this; its views call `api.get_openapi_schema()`, so that is wrapped.
+    """
+    generate = api.get_openapi_schema
+
+    @wraps(generate)
+    def get_openapi_schema(*args, **kwargs):
+        return complete_document(generate(*args, **kwargs), every_language_tags)
+
+    api.get_openapi_schema = get_openapi_schema
+
+
+def complete_document(document, every_language_tags=()):
+    """The generated document, valid and true: a new dict, `document` is left as it was."""
+    document = copy.deepcopy(dict(document))
+    drop_uncallable_operations(document)
+    for operation in operations(document):
+        operation["parameters"] = [
+            example_list_as_map(parameter)
+            for parameter in operation.get("parameters", [])
+            if not (parameter.get("in") == "query" and parameter.get("name") in UNUSED_PARAMETERS)
+        ]
+        optional_body_without_default(operation)
+    anonymous_access_as_no_security(document)
+    # The one error schema cms.problems.problem_doc refers to.
+    document.setdefault("components", {}).setdefault("schemas", {})[PROBLEM_SCHEMA_NAME] = (
+        ProblemDetail.model_json_schema()
+    )
+    declare_languages(document)
+    declare_language_parameters(document, every_language_tags)
+    return document
+
+
+def operations(document):
+    """Every operation object of the document."""
+    for path_item in document.get("paths", {}).values():
+        yield from path_item.values()
+
+
+def declare_languages(document):
+    """
+    Every operation takes the language of its text (and of its error messages) from `lang`, else the
+    Accept-Language header (cms.middleware.LanguageMiddleware, for the whole API), and says it in
+    Content-Language: declared once in components, referred to by each operation.
+    """
+    codes = supported_languages()  # the values `lang` takes
+    components = document.setdefault("components", {})
+    components.setdefault("schemas", {})["Language"] = {
+        "title": "Language",
+        "type": "string",
+        "enum": codes,
+        "description": "A language code from the site's languages; the first is the default.",
+    }
+    components.setdefault("parameters", {}).update(
+        lang={
+            "name": "lang",
+            "in": "query",
+            "required": False,
+            "description": "The language of the response's text. Takes precedence over Accept-Language; "
+            f"default {settings.LANGUAGE_CODE}. Untranslated text falls back to {settings.LANGUAGE_CODE} "
+            "(named in `meta.fallback_fields`). Any other value is a 400.",
+            "schema": {"$ref": REF.format("schemas", "Language")},
+        },
+        AcceptLanguage={
+            "name": "Accept-Language",
+            "in": "header",
+            "required": False,
+            "description": "Used when there is no `lang`: the first supported language it lists "
+            f"({', '.join(codes)}), else {settings.LANGUAGE_CODE}.",
+            "schema": {"type": "string", "examples": ["ta", "ta-IN,ta;q=0.9,en;q=0.8"]},
+        },
+    )
+    components.setdefault("headers", {})["Content-Language"] = {
+        "description": "The language of the response's text.",
+        "schema": {"type": "string", "examples": codes},
+    }
+    for operation in operations(document):
+        operation["parameters"] += [
+            {"$ref": REF.format("parameters", "lang")},
+            {"$ref": REF.format("parameters", "AcceptLanguage")},
+        ]
+        for response in operation.get("responses", {}).values():
+            response.setdefault("headers", {})["Content-Language"] = {
+                "$ref": REF.format("headers", "Content-Language")
+            }
+
+
+def drop_uncallable_operations(document):
+    """
+    Leave out the operations no request can reach: Wagtail documents the snippet operations that need a
+    model with revisions, draft state or translations with a `type` that may only be "" (no snippet
+    model here has them), and its copy-for-translation actions answer 404 while per-tree translations
+    are off.
+    """
+    for path, path_item in list(document.get("paths", {}).items()):
+        for method, operation in list(path_item.items()):
+            if any(is_empty_path_parameter(parameter) for parameter in operation.get("parameters", [])) or (
+                operation.get("operationId") in PER_TREE_TRANSLATION_OPERATIONS
+                and not getattr(settings, "WAGTAIL_I18N_ENABLED", False)
+            ):
+                del path_item[method]
+        if not path_item:
+            del document["paths"][path]
+
+
+def is_empty_path_parameter(parameter):
+    """A path parameter that may only be the empty string, which no URL can carry."""
+    return parameter.get("in") == "path" and parameter.get("schema", {}).get("const") == ""
+
+
+def example_list_as_map(parameter):
+    """
+    django-ninja copies a field's JSON Schema `examples` (a list) to the parameter, where OpenAPI wants
+    a map of Example Objects: give each a name.
+    """
+    examples = parameter.get("examples")
+    if isinstance(examples, list):
+        parameter["examples"] = {
+            f"example {number}": {"value": value} for number, value in enumerate(examples, 1)
+        }
+    return parameter
+
+
+def optional_body_without_default(operation):
+    """
+    Wagtail gives an optional request body (its page actions' options) as `allOf: [model]` with the
+    model's defaults as a `default`, which client generators refuse: the plain model says the same, as
+    each of its fields has its default and the body may be left out.
+    """
+    body = operation.get("requestBody", {})
+    for media in body.get("content", {}).values() if not body.get("required") else ():
+        schema = media.get("schema", {})
+        if "default" in schema and len(schema.get("allOf", [])) == 1 and set(schema) <= {"allOf", "default"}:
+            media["schema"] = schema["allOf"][0]
+
+
+def anonymous_access_as_no_security(document):
+    """
+    Wagtail marks its public reads with an `AllowAnonymous` http scheme that has no `scheme` (invalid);
+    OpenAPI says "no credentials needed" with an empty security requirement.
+    """
+    schemes = document.get("components", {}).get("securitySchemes", {})
+    anonymous = [
+        name for name, scheme in schemes.items() if scheme.get("type") == "http" and "scheme" not in scheme
+    ]
+    for name in anonymous:
+        del schemes[name]
+    for operation in operations(document):
+        if "security" in operation:
+            operation["security"] = [
+                {} if set(need) & set(anonymous) else need for need in operation["security"]
+            ]
