@@ -28,6 +28,7 @@ from articles.models import ArticleCategory, Author
 from cms.settings.base import redis_url_with_db
 from home.models import ClinicDetails, HomePage, OpeningHours
 from tests.factories import BlogIndexPageFactory, HomePageFactory
+from tests.task_queue import TaskQueue
 
 
 def worker_number():
@@ -272,3 +273,10 @@ def home_page(db):
 @pytest.fixture
 def blog_page(home_page):
     return BlogIndexPageFactory(parent=home_page)
+
+
+@pytest.fixture
+def task_queue(settings):
+    """Tasks wait in the database queue, as in production, until the test runs them (tests/task_queue.py)."""
+    settings.TASKS = TaskQueue.BACKEND
+    return TaskQueue()

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    # Background tasks (cms/tasks.py): Django's tasks framework (backport) and its database queue.
+    "django_tasks",
+    "django_tasks_db",
     "django_filters",
     "corsheaders",
     "django.contrib.auth",
@@ -191,6 +194,11 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
 ARTICLES_PER_PAGE = 10
+
+# Background tasks: work that must not hold up a request (search and reference indexing by Wagtail,
+# the project's tasks) is queued in the database and run by `manage.py db_worker` (`make run` starts
+# one; production runs it as a service of its own). The tests run tasks at once, in the request.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # API
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
