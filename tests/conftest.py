@@ -261,9 +261,11 @@ def forget_cached_pages():
 @pytest.fixture
 def home_page(db):
     """A HomePage as the default site's root, replacing Wagtail's welcome page."""
+    restore_wagtail_roots()  # emptied by an earlier transactional test
     root = Page.get_first_root_node()
     home = HomePageFactory(parent=root, slug="clinic-home")
-    site = Site.objects.get(is_default_site=True)
+    site = Site.objects.filter(is_default_site=True).first() or Site(hostname="localhost")
+    site.is_default_site = True
     site.root_page = home
     site.save()
     Page.objects.filter(depth=2).exclude(pk=home.pk).delete()

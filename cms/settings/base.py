@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "home",
     "articles",
     "consultations",
+    "webhooks",
     "demo",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -196,7 +197,7 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 ARTICLES_PER_PAGE = 10
 
 # Background tasks: work that must not hold up a request (search and reference indexing by Wagtail,
-# the project's tasks) is queued in the database and run by `manage.py db_worker` (`make run` starts
+# webhook deliveries) is queued in the database and run by `manage.py db_worker` (`make run` starts
 # one; production runs it as a service of its own). The tests run tasks at once, in the request.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -220,3 +221,6 @@ CONSULTATION_NOTIFY_EMAIL = os.environ.get("CONSULTATION_NOTIFY_EMAIL", "")
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 # django-ratelimit counts in the cache; a cache outage must not stop patients from booking.
 RATELIMIT_FAIL_OPEN = True
+
+# Webhooks (the webhooks app): how long a receiver has to answer one delivery, in seconds.
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
