@@ -128,8 +128,10 @@ def _on_delete(sender, instance, **kwargs):
 
 
 def _on_privacy_change(sender, instance, **kwargs):
+    # Deleting a page deletes its restrictions first, while it still exists: receivers that act after
+    # the commit find it gone (and the page's own DELETED follows).
     page = Page.objects.filter(pk=instance.page_id).first()
-    if page is not None:  # not when the restriction goes with its deleted page
+    if page is not None:
         page = page.specific
         page_changed.send(
             sender=type(page), page=page, change=PageChange.PRIVACY_CHANGED, old_url_paths=url_paths(page)

@@ -7,6 +7,7 @@ What a page looked like before (its URLs, its previous revision) is noted in the
 still can be; everything else is read after the commit, when every handler has had its say.
 """
 
+import json
 from functools import partial
 
 from django.db import transaction
@@ -189,14 +190,40 @@ def languages_changed(page, revision_id, previous_revision_id):
     if before is None or after is None:
         return languages
     fields = [name for name in translated_fields(type(page)) if name != "url_path"]
-
-    def differs(name):  # None and "" are both "no text"
-        return (None if is_empty(before.get(name)) else before[name]) != (
-            None if is_empty(after.get(name)) else after[name]
+    changed = [
+        language
+        for language in languages
+        if any(
+            comparable(before.get(f"{name}_{language}")) != comparable(after.get(f"{name}_{language}"))
+            for name in fields
         )
-
-    changed = [language for language in languages if any(differs(f"{name}_{language}") for name in fields)]
+    ]
     return changed or languages
+
+
+def comparable(value):
+    """
+    A field's value in a revision, as two revisions of the same text compare equal: None for no text
+    (None or ""), a StreamField's JSON parsed, without the block ids and key order a save may change.
+    """
+    if is_empty(value):
+        return None
+    if isinstance(value, str) and value.startswith("[{"):
+        try:
+            return _without_block_ids(json.loads(value))
+        except ValueError:
+            return value
+    return value
+
+
+def _without_block_ids(data):
+    if isinstance(data, list):
+        return [_without_block_ids(item) for item in data]
+    if isinstance(data, dict):
+        return {
+            key: _without_block_ids(item) for key, item in data.items() if key != "id" or "type" not in data
+        }
+    return data
 
 
 # The clinic

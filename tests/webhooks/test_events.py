@@ -103,13 +103,17 @@ def test_a_publish_names_the_languages_whose_text_changed(seed, committed):
     seed.title_ta = "மைக்ரோ-நீட்லிங்: புதிய தலைப்பு"
     with committed():
         seed.save_revision().publish()
+    seed.body_en = [{"type": "paragraph", "value": "<p>Rewritten in English only.</p>"}]
+    with committed():
+        seed.save_revision().publish()
     seed.date = seed.date.replace(year=seed.date.year - 1)
     with committed():
         seed.save_revision().publish()
 
-    tamil_only, shared = events("article.published")
-    assert tamil_only["languages"] == ["ta"]
-    assert shared["languages"] == ["en", "ta"]
+    tamil_title, english_body, shared_date = events("article.published")
+    assert tamil_title["languages"] == ["ta"]
+    assert english_body["languages"] == ["en"]
+    assert shared_date["languages"] == ["en", "ta"]
 
 
 def test_a_first_publish_has_no_old_urls(db, endpoint, committed, blog_page):
