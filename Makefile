@@ -46,9 +46,14 @@ setup: $(STAMP) messages
 	$(PY) manage.py load_demo_content
 	$(PY) manage.py ensure_demo_admin
 
+# The dev server, and beside it the worker that runs queued background tasks (webhook deliveries,
+# search indexing): Ctrl-C stops the server, and the trap then stops the worker.
 run: setup
 	@echo "Serving the clinic site on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Running background tasks with manage.py db_worker; Ctrl-C stops both"
+	@$(PY) manage.py db_worker & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The suite runs in parallel, one pytest-xdist worker per CPU (each with its own test database, media
 # folder and Redis databases; see tests/conftest.py), at most six: worker N uses Redis databases 13-2N

@@ -16,8 +16,8 @@ from django.db.models.signals import post_delete, post_save
 from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
 from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import http_date
-from wagtail.models import Page
-from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from cms.page_changes import page_changed
 
 # Models whose saving or deletion changes what public pages or API responses show; each app adds
 # its own in its AppConfig.ready() with register_public_models().
@@ -68,9 +68,11 @@ def invalidate_public_cache(**kwargs):
 
 
 def connect_page_invalidation():
-    """Publishing, unpublishing, moving or deleting any page empties the public cache."""
-    for signal in (page_published, page_unpublished, post_page_move):
-        signal.connect(invalidate_public_cache, dispatch_uid=f"public-cache-{id(signal)}")
+    """
+    Publishing, unpublishing, moving, deleting any page or changing its privacy empties the public
+    cache (cms/page_changes.py); so does deleting an instance of a registered model.
+    """
+    page_changed.connect(invalidate_public_cache, dispatch_uid="public-cache-page-changed")
     post_delete.connect(_on_delete, dispatch_uid="public-cache-delete")
 
 
@@ -84,5 +86,5 @@ def register_public_models(*models):
 
 
 def _on_delete(sender, **kwargs):
-    if issubclass(sender, Page) or sender in _public_models:
+    if sender in _public_models:
         invalidate_public_cache()

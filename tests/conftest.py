@@ -28,6 +28,7 @@ from articles.models import ArticleCategory, Author
 from cms.settings.base import redis_url_with_db
 from home.models import ClinicDetails, HomePage, OpeningHours
 from tests.factories import BlogIndexPageFactory, HomePageFactory
+from tests.task_queue import TaskQueue
 
 
 def worker_number():
@@ -265,9 +266,11 @@ def forget_cached_pages():
 @pytest.fixture
 def home_page(db):
     """A HomePage as the default site's root, replacing Wagtail's welcome page."""
+    restore_wagtail_roots()  # emptied by an earlier transactional test
     root = Page.get_first_root_node()
     home = HomePageFactory(parent=root, slug="clinic-home")
-    site = Site.objects.get(is_default_site=True)
+    site = Site.objects.filter(is_default_site=True).first() or Site(hostname="localhost")
+    site.is_default_site = True
     site.root_page = home
     site.save()
     Page.objects.filter(depth=2).exclude(pk=home.pk).delete()
@@ -277,3 +280,10 @@ def home_page(db):
 @pytest.fixture
 def blog_page(home_page):
     return BlogIndexPageFactory(parent=home_page)
+
+
+@pytest.fixture
+def task_queue(settings):
+    """Tasks wait in the database queue, as in production, until the test runs them (tests/task_queue.py)."""
+    settings.TASKS = TaskQueue.BACKEND
+    return TaskQueue()

@@ -1,6 +1,7 @@
 """
 The layers of the code: shared code (cms/) knows no app, home knows no other app, the blog and
-consultations know home but not each other, and no module imports one that imports it back.
+consultations know home but not each other, webhooks listen to the blog and home, and no module
+imports one that imports it back.
 """
 
 import ast
@@ -9,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("cms", "home", "articles", "consultations", "demo")
+APPS = ("cms", "home", "articles", "consultations", "webhooks", "demo")
 # The project's assembly: it brings every app together, so it may import them all.
 ASSEMBLY = ("cms.urls", "cms.api", "cms.wsgi", "cms.asgi", "cms.settings")
 # Which apps each app may import (cms means its shared code, not the assembly).
@@ -18,6 +19,7 @@ MAY_IMPORT = {
     "home": {"cms"},
     "articles": {"cms", "home"},
     "consultations": {"cms", "home"},
+    "webhooks": {"cms", "home", "articles"},
     "demo": {"cms", "home", "articles", "consultations"},
 }
 

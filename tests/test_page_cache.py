@@ -1,6 +1,7 @@
 """Anonymous page views are cached, and a publish shows on the very next view."""
 
 from django.utils import translation
+from wagtail.models import PageViewRestriction
 
 from articles.models import ArticlePage
 from tests.public_cache import read, read_fresh_then_cached, read_twice
@@ -42,6 +43,19 @@ def test_a_publish_is_visible_on_the_next_view_in_both_languages(
     blog = read_fresh_then_cached(client, "/en/blog/").content.decode()
     assert "Micro-needling and pores: the evidence" in blog
     assert "Is Micro-Needling Effective" not in blog
+
+
+def test_making_a_page_private_takes_it_out_of_the_public_cache(
+    client, demo, django_capture_on_commit_callbacks
+):
+    article = ArticlePage.objects.get(slug_en=SEED)
+    read_twice(client, url_in(article, "en"))  # cached
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=article, restriction_type=PageViewRestriction.LOGIN)
+
+    response = read(client, url_in(article, "en"))
+    assert not response.from_cache
+    assert response.status_code == 302 and "/login/" in response["Location"]
 
 
 def test_an_editor_never_gets_the_anonymous_copy(client, admin_client, demo):

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "home",
     "articles",
     "consultations",
+    "webhooks",
     "demo",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -54,6 +55,9 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    # Background tasks (cms/tasks.py): Django's tasks framework (backport) and its database queue.
+    "django_tasks",
+    "django_tasks_db",
     "django_filters",
     "corsheaders",
     "django.contrib.auth",
@@ -195,6 +199,11 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
 ARTICLES_PER_PAGE = 10
 
+# Background tasks: work that must not hold up a request (search and reference indexing by Wagtail,
+# webhook deliveries) is queued in the database and run by `manage.py db_worker` (`make run` starts
+# one; production runs it as a service of its own). The tests run tasks at once, in the request.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 # API
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 50
@@ -215,3 +224,6 @@ CONSULTATION_NOTIFY_EMAIL = os.environ.get("CONSULTATION_NOTIFY_EMAIL", "")
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 # django-ratelimit counts in the cache; a cache outage must not stop patients from booking.
 RATELIMIT_FAIL_OPEN = True
+
+# Webhooks (the webhooks app): how long a receiver has to answer one delivery, in seconds.
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))

@@ -15,3 +15,6 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files straight from the finders; tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Tasks run at once, inside the code that enqueues them. Tests of retries and of work that must
+# stay out of the request use the database queue instead (the `task_queue` fixture).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
