@@ -65,6 +65,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Brotli or gzip for pages and the API (cms/compression.py): below whitenoise, whose static
+    # files come compressed already; above the public cache and the ETags, which keep working on
+    # the uncompressed body.
+    "cms.compression.CompressionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # ETag/If-None-Match → 304 for every response, cached ones included.
     "django.middleware.http.ConditionalGetMiddleware",
