@@ -7,6 +7,7 @@ from wagtail.api.v3.api import api
 
 from articles.api import router as articles_router
 from cms.problems import register_problem_handlers
+from cms.wagtail_api import UTF8JSONRenderer, render_openapi_document_with_renderer
 from consultations.api import router as consultations_router
 from home.api import router as clinic_router
 
@@ -19,6 +20,12 @@ api.description = (
     "(400). Public reads need no token and are cached briefly (`ETag`, `Last-Modified`, "
     "`If-None-Match` → 304); editors' preview reads take `Authorization: Bearer <API token>`."
 )
+# What the bytes on the wire are (cms/wagtail_api.py, cms/compression.py).
+api.description += (
+    "\n\nJSON is UTF-8; responses are compressed (Brotli or gzip) for clients that send `Accept-Encoding`."
+)
+api.renderer = UTF8JSONRenderer()
+render_openapi_document_with_renderer(api)
 api.add_router("/", articles_router)
 api.add_router("/", clinic_router)
 api.add_router("/", consultations_router)
