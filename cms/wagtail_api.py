@@ -1,10 +1,18 @@
 """
-What the project changes in Wagtail's shared v3 API instance: JSON written as UTF-8, and the
-OpenAPI document rendered the same way.
+What the project changes in Wagtail's shared v3 API instance: JSON written as UTF-8, the OpenAPI
+document rendered the same way, and Wagtail's pages endpoints kept for editors' tokens.
 """
 
+from ninja.errors import AuthenticationError
 from ninja.openapi.views import openapi_json
 from ninja.renderers import JSONRenderer
+from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
+
+APPS_READ_ARTICLES = (
+    "Wagtail's pages endpoints are for editors' tools: send `Authorization: Bearer <API token>`. "
+    "Apps read articles at /api/v3/articles/ (by id, or /api/v3/articles/find/?path=…), in the "
+    "language chosen with `lang` or Accept-Language."
+)
 
 
 class UTF8JSONRenderer(JSONRenderer):
@@ -39,3 +47,29 @@ def render_openapi_document_with_renderer(api):
         return decorate(view)
 
     api.docs_decorator = docs_decorator
+
+
+class EditorTokenAuth(BearerTokenAuth):
+    """Wagtail's bearer token; without one, a 401 that says where apps read articles instead."""
+
+    def __call__(self, request):
+        token = super().__call__(request)
+        if not token:
+            raise AuthenticationError(message=APPS_READ_ARTICLES)
+        return token
+
+
+def require_token_to_read(router):
+    """
+    The operations of `router` that Wagtail opens to anonymous clients need an API token instead.
+
+    Wagtail's pages endpoints serve every page type in Wagtail's own shape, with `meta.locale`
+    from Wagtail's per-tree translations (always the default language here, as the text follows
+    `lang`), without `fallback_fields`, and with the expiry of pages left to publish_scheduled:
+    apps get all of that right from /api/v3/articles/, the one documented way to read an article.
+    """
+    for path_view in router.path_operations.values():
+        for operation in path_view.operations:
+            if any(isinstance(auth, AllowAnonymous) for auth in operation.auth_callbacks):
+                operation.auth_callbacks = [EditorTokenAuth()]
+                operation.description = APPS_READ_ARTICLES

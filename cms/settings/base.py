@@ -196,8 +196,8 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
 ARTICLES_PER_PAGE = 10
 
-# API
-WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
+# API. WAGTAILAPI_BASE_URL stays unset: Wagtail's endpoints then give absolute URLs on the request's
+# Site, not on a fixed host (such as WAGTAILADMIN_BASE_URL's development default).
 WAGTAILAPI_LIMIT_MAX = 50
 # Rich text in API responses as display HTML, with links resolved to public URLs.
 WAGTAILAPI_RICH_TEXT_FORMAT = "html"

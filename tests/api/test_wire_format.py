@@ -104,6 +104,7 @@ def test_the_openapi_document_is_utf8_json(client, db):
         ("get", "/api/v3/nothing-here/", 404),  # outside any router
         ("get", "/api/v3/opening-hours/?at=garbage&lang=ta", 422),
         ("delete", "/api/v3/articles/", 405),  # Django's, made problem+json
+        ("get", "/api/v3/pages/", 401),
     ],
 )
 def test_problems_say_they_are_utf8_and_write_tamil_as_text(client, demo, method, path, status):
