@@ -46,7 +46,11 @@ class Rendition(Schema):
 
 class HeroImage(Schema):
     alt: TranslatedText
-    renditions: list[Rendition] = Field(description="The same image at fixed widths, WebP, narrowest first.")
+    renditions: list[Rendition] = Field(
+        description="The same image in WebP, narrowest first: 400, 800 and 1200 px wide, but never "
+        "enlarged, so an image narrower than these is listed up to its own size (a 600 px image at "
+        "400 and 600 px). Each with its real width and height."
+    )
 
 
 class AuthorSummary(Schema):
@@ -161,6 +165,19 @@ def renditions_data(image, specs, request):
     return known[key]
 
 
+def hero_specs(image):
+    """
+    The hero widths that exist for `image`: those narrower than it, then one at its own size
+    (Wagtail never enlarges, so a wider spec would be the same pixels again under a larger width).
+    """
+    specs = []
+    for width, spec in sorted(HERO_RENDITIONS.items()):
+        specs.append(spec)
+        if width >= image.width:
+            break
+    return specs
+
+
 def author_data(author, request):
     photo = author.photo
     return {
@@ -216,7 +233,7 @@ def card_data(article, urls, request):
         "hero_image": (
             {
                 "alt": languages.value(article, "hero_image_alt"),
-                "renditions": renditions_data(image, list(HERO_RENDITIONS.values()), request),
+                "renditions": renditions_data(image, hero_specs(image), request),
             }
             if image
             else None

@@ -33,8 +33,11 @@ LISTS = {
 }
 
 
-def measure():
-    """Print the SQL queries of one uncached 20-card list, ours and stock v2, and our response size."""
+def measure(sample_path):
+    """
+    Print the SQL queries of one uncached 20-card list, ours and stock v2, and our response size
+    as it is, gzipped and in Brotli (as the server compresses it); write our list to sample_path.
+    """
     from django.core.cache import caches
     from django.db import connection
     from django.test import Client
@@ -47,7 +50,12 @@ def measure():
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        print(label, len(queries), len(response.content))
+        query_count = len(queries)  # counted now: the next request empties the connection's log
+        compressed = [len(client.get(url, HTTP_ACCEPT_ENCODING=coding).content) for coding in ("gzip", "br")]
+        print(label, query_count, len(response.content), *compressed)
+        if label == "ours":
+            with open(sample_path, "wb") as sample:
+                sample.write(response.content)
 
 
 if __name__ == "__main__":
@@ -56,6 +64,6 @@ if __name__ == "__main__":
     if step == "clone":
         clone_articles(int(sys.argv[2]))
     elif step == "measure":
-        measure()
+        measure(sys.argv[2])
     else:
         sys.exit(f"unknown step {step!r}")

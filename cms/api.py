@@ -5,11 +5,13 @@ Wagtail app as it starts) plus the clinic's routers, all in the same OpenAPI doc
 
 from ninja.openapi.docs import Swagger
 from wagtail.api.v3.api import api
+from wagtail.api.v3.routers.pages import router as wagtail_pages_router
 
 from articles.api import router as articles_router
 from cms.api_index import router as index_router
 from cms.openapi import publish_complete_document
 from cms.problems import register_problem_handlers
+from cms.wagtail_api import UTF8JSONRenderer, render_openapi_document_with_renderer, require_token_to_read
 from consultations.api import router as consultations_router
 from home.api import router as clinic_router
 
@@ -28,6 +30,17 @@ api.description = (
     "(400). Public reads need no token and are cached briefly (`ETag`, `Last-Modified`, "
     "`If-None-Match` → 304); editors' preview reads take `Authorization: Bearer <API token>`."
 )
+# How apps read an article, and what the bytes on the wire are (cms/wagtail_api.py, cms/compression.py).
+api.description += (
+    "\n\nApps read an article with `/articles/{id}/` or `/articles/find/?path=…` (lists: `/articles/`): "
+    "the text in the chosen language, `meta.language`, `meta.fallback_fields`, absolute web "
+    "addresses in each language and sized image renditions. Wagtail's own `/pages/` endpoints are "
+    "for editors' tools and need a token. JSON is UTF-8; responses are compressed (Brotli or gzip) "
+    "for clients that send `Accept-Encoding`."
+)
+api.renderer = UTF8JSONRenderer()
+render_openapi_document_with_renderer(api)
+require_token_to_read(wagtail_pages_router)
 api.add_router("/", index_router)
 api.add_router("/", articles_router)
 api.add_router("/", clinic_router)

@@ -13,7 +13,7 @@ from django.utils.cache import patch_vary_headers
 
 from cms.i18n import supported_languages
 from cms.language_parameters import FALLBACK, LANG, LanguageParameterError, read_language_parameters
-from cms.problems import problem
+from cms.problems import problem, with_charset
 
 API_PREFIX = "/api/"
 
@@ -131,7 +131,8 @@ def out_of_range_number(request):
 class ApiProblemMiddleware:
     """
     Keeps every API error JSON: one that Django or Ninja answered in HTML or plain text (a 405, a
-    404 outside any router, an oversized body…) becomes problem+json, keeping headers such as Allow.
+    404 outside any router, an oversized body…) becomes problem+json, keeping headers such as Allow;
+    Wagtail's own problem+json gets its charset.
     """
 
     def __init__(self, get_response):
@@ -139,7 +140,9 @@ class ApiProblemMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not is_api(request) or response.status_code < 400 or "json" in response.get("Content-Type", ""):
+        if not is_api(request) or response.status_code < 400:
+            return response
+        if "json" in with_charset(response).get("Content-Type", ""):
             return response
         replacement = problem(response.status_code, HTTPStatus(response.status_code).phrase)
         for header in ("Allow", "Retry-After", "WWW-Authenticate"):

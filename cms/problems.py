@@ -16,10 +16,20 @@ ERROR_DESCRIPTIONS = {
     429: "Too many requests; see Retry-After.",
 }
 
+# Wagtail's problem responses name no charset; the API's say UTF-8, as its other JSON does.
+PROBLEM_CONTENT_TYPE = f"{PROBLEM_JSON}; charset=utf-8"
+
 
 def problem(status, detail, errors=None):
     """An error response as Wagtail's API gives them: `detail` for people, `errors` for programs."""
-    return problem_response(status=status, detail=str(detail), errors=errors)
+    return with_charset(problem_response(status=status, detail=str(detail), errors=errors))
+
+
+def with_charset(response):
+    """`response`, if it is problem+json without a charset, saying that it is UTF-8."""
+    if response.get("Content-Type") == PROBLEM_JSON:
+        response["Content-Type"] = PROBLEM_CONTENT_TYPE
+    return response
 
 
 def reject_unknown_parameters(request, names=()):

@@ -4,7 +4,6 @@ scripts and fonts (content images aside) as production sends them. The page itse
 its <head> is parsed for what it links, and the stylesheets for the fonts and stylesheets they name.
 """
 
-import gzip
 import re
 from urllib.parse import urljoin, urlsplit
 
@@ -41,7 +40,9 @@ def page_weight(client, path):
     """What a first visit to `path` transfers, by kind: {kind: {url: bytes}}; fonts counted in full,
     whether or not the page's text uses them."""
     html = client.get(path).content
-    weight = {"html": {path: len(gzip.compress(html, compresslevel=6))}, "css": {}, "script": {}, "font": {}}
+    sent = client.get(path, HTTP_ACCEPT_ENCODING="gzip, deflate, br")  # compressed by the server itself
+    assert sent["Content-Encoding"] == "br"
+    weight = {"html": {path: len(sent.content)}, "css": {}, "script": {}, "font": {}}
     queue = list(StaticReferences.of(html.decode()).items())
     while queue:
         url, kind = queue.pop()

@@ -72,6 +72,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Brotli or gzip for pages and the API (cms/compression.py): below whitenoise, whose static
+    # files come compressed already; above the public cache and the ETags, which keep working on
+    # the uncompressed body.
+    "cms.compression.CompressionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # ETag/If-None-Match → 304 for every response, cached ones included.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -204,8 +208,8 @@ ARTICLES_PER_PAGE = 10
 # one; production runs it as a service of its own). The tests run tasks at once, in the request.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# API
-WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
+# API. WAGTAILAPI_BASE_URL stays unset: Wagtail's endpoints then give absolute URLs on the request's
+# Site, not on a fixed host (such as WAGTAILADMIN_BASE_URL's development default).
 WAGTAILAPI_LIMIT_MAX = 50
 # Rich text in API responses as display HTML, with links resolved to public URLs.
 WAGTAILAPI_RICH_TEXT_FORMAT = "html"

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
@@ -86,10 +85,9 @@ def test_hidden_articles_are_not_in_a_delta_sync(client, matrix, kind):
 @pytest.mark.parametrize("kind", HIDDEN_KINDS)
 def test_hidden_articles_are_not_in_wagtails_own_pages_endpoint(client, matrix, kind):
     _public, hidden = matrix
-    # Wagtail's own endpoints rely on the scheduler (see the README) to unpublish expired pages.
-    call_command("publish_scheduled")
-    pages = client.get("/api/v3/pages/", {"type": "articles.ArticlePage"}).json()["items"]
-    assert hidden[kind].pk not in {page["id"] for page in pages}
+    # Anonymous clients cannot read Wagtail's pages endpoints at all (they are for editors' tokens).
+    assert client.get("/api/v3/pages/", {"type": "articles.ArticlePage"}).status_code == 401
+    assert client.get(f"/api/v3/pages/{hidden[kind].pk}/").status_code == 401
 
 
 def sync(client, since):

@@ -1,12 +1,17 @@
-"""Article images on the site: WebP at a few widths, sized, lazy below the fold, no query per card."""
+"""
+Article images on the site and in the API: WebP at a few widths (never enlarged), sized, lazy below
+the fold, no query per card.
+"""
 
 import re
 from html.parser import HTMLParser
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail_factories import ImageFactory
 
@@ -56,7 +61,9 @@ def photo():
 
 
 def with_photo(**kwargs):
-    return ArticlePageFactory(hero_image=photo(), hero_image_alt="A dermatologist at work", **kwargs)
+    if "hero_image" not in kwargs:
+        kwargs["hero_image"] = photo()
+    return ArticlePageFactory(hero_image_alt="A dermatologist at work", **kwargs)
 
 
 def queries_to_show(client, url):
@@ -161,3 +168,29 @@ def test_article_page_queries_do_not_grow_with_its_related_articles(client, blog
     three_related = queries_to_show(client, article.url)  # the most an article shows
 
     assert three_related == one_related
+
+
+def rendition_sizes(renditions):
+    """(width, height) as the API lists each rendition, after checking its file has that size."""
+    sizes = []
+    for rendition in renditions:
+        stored = rendition["url"].removeprefix("http://testserver" + settings.MEDIA_URL)
+        with default_storage.open(stored) as file, PILImage.open(file) as picture:
+            assert picture.size == (rendition["width"], rendition["height"]), rendition["url"]
+        sizes.append(picture.size)
+    return sizes
+
+
+def test_the_api_lists_an_image_only_at_the_widths_it_has(client, blog_page):
+    narrow = with_photo(parent=blog_page, hero_image=ImageFactory(file__width=400, file__height=300))
+    medium = with_photo(parent=blog_page, hero_image=ImageFactory(file__width=600, file__height=450))
+    wide = with_photo(parent=blog_page)  # 1600 × 900
+
+    listed = {item["id"]: item["hero_image"] for item in client.get("/api/v3/articles/").json()["items"]}
+    detail = client.get(f"/api/v3/articles/{medium.pk}/").json()["hero_image"]
+
+    # Never enlarged: a narrower image is listed up to its own size, once.
+    assert rendition_sizes(listed[narrow.pk]["renditions"]) == [(400, 300)]
+    assert rendition_sizes(listed[medium.pk]["renditions"]) == [(400, 300), (600, 450)]
+    assert rendition_sizes(detail["renditions"]) == [(400, 300), (600, 450)]
+    assert rendition_sizes(listed[wide.pk]["renditions"]) == [(400, 225), (800, 450), (1200, 675)]
