@@ -73,6 +73,13 @@ class CategoryWithCount(CategorySummary):
     article_count: int = Field(description="Live, public articles in this category.")
 
 
+class ArticleMeta(ItemMeta):
+    translation_stale: bool = Field(
+        description="The English text has changed since this language's text was written or checked: "
+        "it may lack the latest changes (always false in English)."
+    )
+
+
 class ArticleCard(Schema):
     id: int
     title: str
@@ -85,7 +92,7 @@ class ArticleCard(Schema):
     reading_time: int = Field(description="Minutes.")
     urls: dict[str, str] = Field(description="The article's web page in each language.")
     last_published_at: datetime.datetime | None
-    meta: ItemMeta
+    meta: ArticleMeta
 
 
 class ArticleDetail(ArticleCard):
@@ -93,8 +100,13 @@ class ArticleDetail(ArticleCard):
         description="Blocks (heading, paragraph, image, quote, callout); rich text is HTML with "
         "absolute links in the requested language."
     )
-    reviewed_by: AuthorSummary | None
-    last_reviewed: datetime.date | None
+    reviewed_by: AuthorSummary | None = Field(
+        description="The doctor who last reviewed the medical content; null if never, or while this "
+        "language's text is stale (`meta.translation_stale`), as it is not the text reviewed."
+    )
+    last_reviewed: datetime.date | None = Field(description="Null when `reviewed_by` is.")
+    next_review_due: datetime.date | None = Field(description="Null when `reviewed_by` is.")
+    review_overdue: bool = Field(description="The next review's date has passed.")
     related: list[ArticleCard]
 
 
@@ -217,6 +229,7 @@ def card_data(article, urls, request):
         "meta": {
             "language": translation.get_language(),
             "fallback_fields": fallback_fields(article, fields=CARD_TEXT_FIELDS),
+            "translation_stale": article.translation_is_stale(),
         },
     }
 
@@ -225,10 +238,13 @@ def detail_data(article, request):
     context = {"request": request}
     body = article.body.stream_block.get_api_representation(article.body, context)
     (data,) = cards_data([article], request)
+    review = article.shown_review()
     data.update(
         body=[absolutize_block(block, request) for block in body],
-        reviewed_by=author_data(article.reviewed_by, request) if article.reviewed_by else None,
-        last_reviewed=article.last_reviewed,
+        reviewed_by=author_data(review.reviewer, request) if review else None,
+        last_reviewed=review.last_reviewed if review else None,
+        next_review_due=review.next_review_due if review else None,
+        review_overdue=article.review_overdue(),
         related=cards_data(article.related_articles(renditions=API_RENDITIONS), request),
     )
     data["meta"]["fallback_fields"] = fallback_fields(article, fields=DETAIL_TEXT_FIELDS)
