@@ -15,10 +15,18 @@ from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.images.models import Filter
 from wagtail.models import Site
 
-from cms.i18n import fallback_fields
+from cms.i18n import content_languages
 from cms.pages import find_page_by_path
 from cms.problems import documented_errors, reject_unknown_parameters
-from cms.schemas import ItemMeta
+from cms.schemas import (
+    BlocksByLanguage,
+    ItemMeta,
+    NumberByLanguage,
+    TranslatedText,
+    by_language,
+    item_meta,
+    translated,
+)
 from cms.search import search_with_prefix_fallback
 
 from .models import ArticleCategory, ArticlePage, ArticleRemoval, Author
@@ -45,64 +53,77 @@ class Rendition(Schema):
 
 
 class HeroImage(Schema):
-    alt: str
+    alt: TranslatedText
     renditions: list[Rendition] = Field(description="The same image at fixed widths, WebP, narrowest first.")
 
 
 class AuthorSummary(Schema):
     id: int
     slug: str
-    name: str
-    credentials: str
-    role: str
+    name: TranslatedText
+    credentials: TranslatedText
+    role: TranslatedText
     photo_url: str | None
 
 
 class AuthorDetail(AuthorSummary):
-    bio: str
+    bio: TranslatedText
     article_count: int
+    meta: ItemMeta
 
 
 class CategorySummary(Schema):
     id: int
     slug: str
-    name: str
+    name: TranslatedText
 
 
 class CategoryWithCount(CategorySummary):
     article_count: int = Field(description="Live, public articles in this category.")
+    meta: ItemMeta
+
+
+StaleByLanguage = by_language("StaleByLanguage", bool, "Whether each language's text is stale.")
 
 
 class ArticleMeta(ItemMeta):
-    translation_stale: bool = Field(
+    translation_stale: bool | StaleByLanguage = Field(
         description="The English text has changed since this language's text was written or checked: "
-        "it may lack the latest changes (always false in English)."
+        "it may lack the latest changes (always false in English). With `lang=*`, a map of each "
+        "language to it."
     )
 
 
 class ArticleCard(Schema):
     id: int
-    title: str
-    intro: str
+    title: TranslatedText
+    intro: TranslatedText
     date: datetime.date
     authors: list[AuthorSummary]
     category: CategorySummary | None
     tags: list[str]
     hero_image: HeroImage | None
-    reading_time: int = Field(description="Minutes.")
-    urls: dict[str, str] = Field(description="The article's web page in each language.")
+    reading_time: translated(
+        int,
+        NumberByLanguage,
+        "Minutes to read the body in the language (the English one's while untranslated).",
+    )
+    urls: dict[str, str] = Field(description="The article's web page in each language, whatever `lang`.")
     last_published_at: datetime.datetime | None
     meta: ArticleMeta
 
 
 class ArticleDetail(ArticleCard):
-    body: list[dict] = Field(
-        description="Blocks (heading, paragraph, image, quote, callout); rich text is HTML with "
-        "absolute links in the requested language."
+    body: translated(
+        list[dict],
+        BlocksByLanguage,
+        "Blocks (heading, paragraph, image, quote, callout); rich text is HTML with absolute links, "
+        "to pages in the same language as the text.",
     )
     reviewed_by: AuthorSummary | None = Field(
         description="The doctor who last reviewed the medical content; null if never, or while this "
-        "language's text is stale (`meta.translation_stale`), as it is not the text reviewed."
+        "language's text is stale (`meta.translation_stale`), as it is not the text reviewed. With "
+        "`lang=*`, the review of the English text."
     )
     last_reviewed: datetime.date | None = Field(description="Null when `reviewed_by` is.")
     next_review_due: datetime.date | None = Field(description="Null when `reviewed_by` is.")
@@ -170,10 +191,16 @@ def author_data(author, request):
     return {
         "id": author.pk,
         "slug": author.slug,
-        "name": author.name,
-        "credentials": author.credentials,
-        "role": author.role,
+        **content_languages(request).values(author, ("name", "credentials", "role")),
         "photo_url": renditions_data(photo, [PHOTO_RENDITION], request)[0]["url"] if photo else None,
+    }
+
+
+def category_data(category, request):
+    return {
+        "id": category.pk,
+        "slug": category.slug,
+        "name": content_languages(request).value(category, "name"),
     }
 
 
@@ -202,53 +229,58 @@ def cards_data(articles, request):
 
 def card_data(article, urls, request):
     # The keys in ArticleCard's order: the list's response is not validated again (see list_articles).
+    languages = content_languages(request)
     image = article.hero_image
     return {
         "id": article.pk,
-        "title": article.title,
-        "intro": article.intro,
+        **languages.values(article, ("title", "intro")),
         "date": article.date,
         "authors": [author_data(author, request) for author in article.authors],
-        "category": (
-            {"id": article.category.pk, "slug": article.category.slug, "name": article.category.name}
-            if article.category
-            else None
-        ),
+        "category": category_data(article.category, request) if article.category else None,
         "tags": article.tag_names,
         "hero_image": (
             {
-                "alt": article.hero_image_alt,
+                "alt": languages.value(article, "hero_image_alt"),
                 "renditions": renditions_data(image, list(HERO_RENDITIONS.values()), request),
             }
             if image
             else None
         ),
-        "reading_time": article.reading_time,
+        "reading_time": languages.value(article, "reading_time"),
         "urls": urls,
         "last_published_at": article.last_published_at,
-        "meta": {
-            "language": translation.get_language(),
-            "fallback_fields": fallback_fields(article, fields=CARD_TEXT_FIELDS),
-            "translation_stale": article.translation_is_stale(),
-        },
+        "meta": {**item_meta(article, languages, CARD_TEXT_FIELDS), **stale_meta(article, languages)},
     }
 
 
 def detail_data(article, request):
+    languages = content_languages(request)
     context = {"request": request}
-    body = article.body.stream_block.get_api_representation(article.body, context)
+
+    def blocks(body):
+        # Run in the body's language, so that links to pages lead to them in that language.
+        representation = body.stream_block.get_api_representation(body, context)
+        return [absolutize_block(block, request) for block in representation]
+
     (data,) = cards_data([article], request)
-    review = article.shown_review()
+    # With every language, the review of the English text (meta.translation_stale says which lag behind).
+    review = article.shown_review(settings.LANGUAGE_CODE if languages.every else languages.language)
     data.update(
-        body=[absolutize_block(block, request) for block in body],
+        body=languages.value(article, "body", present=blocks),
         reviewed_by=author_data(review.reviewer, request) if review else None,
         last_reviewed=review.last_reviewed if review else None,
         next_review_due=review.next_review_due if review else None,
         review_overdue=article.review_overdue(),
         related=cards_data(article.related_articles(renditions=API_RENDITIONS), request),
     )
-    data["meta"]["fallback_fields"] = fallback_fields(article, fields=DETAIL_TEXT_FIELDS)
+    data["meta"] = {**item_meta(article, languages, DETAIL_TEXT_FIELDS), **stale_meta(article, languages)}
     return data
+
+
+def stale_meta(article, languages):
+    """`translation_stale` of an article's meta: in the wanted language, or a map of each."""
+    stale = {code: article.translation_is_stale(code) for code in languages.codes}
+    return {"translation_stale": stale if languages.every else stale[languages.language]}
 
 
 def absolutize_block(block, request):
@@ -417,7 +449,13 @@ def authors_with_counts():
 
 
 def author_detail(author, request):
-    return {**author_data(author, request), "bio": author.bio, "article_count": author.article_count}
+    languages = content_languages(request)
+    return {
+        **author_data(author, request),
+        "bio": languages.value(author, "bio"),
+        "article_count": author.article_count,
+        "meta": item_meta(author, languages),
+    }
 
 
 @router.get(
@@ -454,6 +492,15 @@ def get_author(request: HttpRequest, slug: str = Path(..., max_length=120)):
 def list_categories(request: HttpRequest):
     reject_unknown_parameters(request)
     visible = ArticlePage.objects.visible().values("pk")
-    return ArticleCategory.objects.annotate(
+    categories = ArticleCategory.objects.annotate(
         article_count=Count("articles", filter=Q(articles__in=visible), distinct=True)
     )
+    languages = content_languages(request)
+    return [
+        {
+            **category_data(category, request),
+            "article_count": category.article_count,
+            "meta": item_meta(category, languages),
+        }
+        for category in categories
+    ]

@@ -6,13 +6,13 @@ database cannot take, and keeping the API's errors JSON.
 import re
 from http import HTTPStatus
 
-from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from cms.i18n import language_from_accept_header, supported_languages
+from cms.i18n import supported_languages
+from cms.language_parameters import FALLBACK, LANG, LanguageParameterError, read_language_parameters
 from cms.problems import problem
 
 API_PREFIX = "/api/"
@@ -32,9 +32,12 @@ class LanguageMiddleware(LocaleMiddleware):
     sitemap, robots.txt) keep their own answers: Django would otherwise redirect any of their 404s
     to /en/....
 
-    The API: `?lang=` or else `Accept-Language` picks the language (default English); an
-    unsupported `lang`, or Wagtail's per-tree `?locale=` (not used here), is a 400 that says what
-    to send instead. Every API response says `Content-Language` and varies on Accept-Language.
+    The API: `?lang=` or else `Accept-Language` picks the language (default English), `lang=*`
+    every language at once, and `?fallback=none` null for missing translations (see
+    cms.language_parameters); the choice is `request.content_languages` (cms.i18n.ContentLanguages).
+    An unsupported `lang` or `fallback`, or Wagtail's per-tree `?locale=` (not used here), is a 400
+    that says what to send instead. Every API response says `Content-Language` (every language
+    for `lang=*`) and varies on Accept-Language.
     """
 
     unprefixed_paths = ("/admin/", "/documents/", "/static/", "/media/", "/sitemap.xml", "/robots.txt")
@@ -49,28 +52,32 @@ class LanguageMiddleware(LocaleMiddleware):
                 "This API does not use Wagtail's `locale`: choose the language with `lang` "
                 f"({', '.join(languages)}) or the Accept-Language header.",
             )
-        requested = request.GET.get("lang")
-        if requested is not None:
-            if requested not in languages:
-                return problem(
-                    400,
-                    f"Unsupported lang {requested!r}. Supported: {', '.join(languages)}.",
-                    errors=[{"loc": ["query", "lang"], "msg": "Unsupported language.", "type": "enum"}],
-                )
-            # Handled here for every endpoint, so the endpoints never see it.
+        try:
+            chosen, language = read_language_parameters(request.GET, request.headers.get("Accept-Language"))
+        except LanguageParameterError as error:
+            return problem(400, error.detail, errors=error.errors)
+        if LANG in request.GET or FALLBACK in request.GET:
+            # Handled here for every endpoint, so the endpoints never see them.
             request.GET = request.GET.copy()
-            del request.GET["lang"]
-            language = requested
-        else:
-            language = language_from_accept_header(request.headers.get("Accept-Language"))
-        language = language or settings.LANGUAGE_CODE
+            request.GET.pop(LANG, None)
+            request.GET.pop(FALLBACK, None)
         translation.activate(language)
         request.LANGUAGE_CODE = language
+        request.content_languages = chosen
         return None
 
     def process_response(self, request, response):
         if is_api(request):
-            response.headers.setdefault("Content-Language", translation.get_language())
+            chosen = getattr(request, "content_languages", None)
+            every = (
+                chosen is not None
+                and chosen.every
+                and getattr(request, "content_languages_used", False)
+                and response.status_code < 400
+            )
+            # RFC 9110: content meant for the readers of several languages lists them all.
+            content_language = ", ".join(chosen.codes) if every else translation.get_language()
+            response.headers.setdefault("Content-Language", content_language)
             patch_vary_headers(response, ("Accept-Language",))
             return response
         if request.path_info.startswith(self.unprefixed_paths):

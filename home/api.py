@@ -1,6 +1,7 @@
 """The clinic part of the public API: contact details, and opening hours with whether the clinic is open."""
 
 import datetime
+from functools import partial
 from typing import Annotated
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -8,8 +9,9 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from cms.i18n import content_languages
 from cms.problems import documented_errors, reject_unknown_parameters
-from cms.schemas import ItemMeta, item_meta
+from cms.schemas import ItemMeta, TranslatedText, item_meta, per_language
 
 from .models import UPCOMING_EXCEPTIONS_DAYS, WEEKDAY_CHOICES, ClinicDetails
 
@@ -36,19 +38,19 @@ class Session(Schema):
 
 class WeekDay(Schema):
     weekday: int = Field(description="0 = Monday … 6 = Sunday.")
-    name: str
+    name: per_language()
     sessions: list[Session] = Field(description="Empty when the clinic is closed that day.")
 
 
 class ExceptionDay(Schema):
     date: datetime.date
-    label: str
+    label: TranslatedText
     closed: bool
     sessions: list[Session]
 
 
 class OpeningHoursOut(Schema):
-    note: str
+    note: TranslatedText
     timezone: str = Field(description="The clinic's IANA timezone; every time and moment here is in it.")
     weekly: list[WeekDay]
     exceptions: list[ExceptionDay] = Field(
@@ -64,27 +66,25 @@ class OpeningHoursOut(Schema):
     next_opening: datetime.datetime | None = Field(
         description=f"The next start of a session after `at`; null when none within a year. {IN_CLINIC_TIME}."
     )
-    status_text: str = Field(
-        description="The status as a sentence in the requested language, as the site shows it, "
-        "e.g. “Open now · until 1:00 PM”."
+    status_text: per_language(
+        "The status as a sentence, as the site shows it, e.g. “Open now · until 1:00 PM”."
     )
     meta: ItemMeta
 
 
 class ClinicOut(Schema):
-    clinic_name: str
+    clinic_name: TranslatedText
     phone: str
     phone_link: str
     whatsapp: str
     whatsapp_link: str
     email: str
-    address: str
+    address: TranslatedText
     map_url: str
     meta: ItemMeta
 
-    @staticmethod
-    def resolve_meta(details):
-        return item_meta(details)
+
+CLINIC_FIELDS = tuple(name for name in ClinicOut.model_fields if name != "meta")
 
 
 def clinic_for_request(request):
@@ -103,7 +103,9 @@ def clinic_for_request(request):
 )
 def get_clinic(request: HttpRequest):
     reject_unknown_parameters(request)
-    return clinic_for_request(request)
+    clinic = clinic_for_request(request)
+    languages = content_languages(request)
+    return {**languages.values(clinic, CLINIC_FIELDS), "meta": item_meta(clinic, languages)}
 
 
 @router.get(
@@ -135,20 +137,22 @@ def get_opening_hours(
     status = hours.status(at)
     if at is None:
         status.cache_until_change(response)
-    weekday_names = dict(WEEKDAY_CHOICES)
+    languages = content_languages(request)
     return OpeningHoursOut(
-        note=hours.note,
+        note=languages.value(hours, "note"),
         timezone=hours.timezone,
         weekly=[
             WeekDay(
-                weekday=day, name=str(weekday_names[day]), sessions=Session.of(hours.weekly_sessions(day))
+                weekday=day,
+                name=languages.each(partial(str, name)),
+                sessions=Session.of(hours.weekly_sessions(day)),
             )
-            for day, _name in WEEKDAY_CHOICES
+            for day, name in WEEKDAY_CHOICES
         ],
         exceptions=[
             ExceptionDay(
                 date=exception["date"],
-                label=exception["label"],
+                label=languages.value(exception["exception"], "label"),
                 closed=not exception["sessions"],
                 sessions=Session.of(exception["sessions"]),
             )
@@ -158,6 +162,6 @@ def get_opening_hours(
         open_now=status.is_open,
         open_until=status.closes_at,
         next_opening=hours.next_opening(status.at),
-        status_text=status.sentence(),
-        meta=item_meta(hours),
+        status_text=languages.each(status.sentence),
+        meta=item_meta(hours, languages),
     )

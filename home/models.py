@@ -341,17 +341,19 @@ class OpeningHours(index.Indexed, ClusterableModel):
     def upcoming_exceptions(self, at=None, days=UPCOMING_EXCEPTIONS_DAYS):
         """
         The dated exceptions from `at`'s day (clinic time) for `days` days, in order, for display:
-        each a dict of the date, its label and its sessions (none: closed that day).
+        each a dict of the date, its label, the `exception` that gives it (the day's first with a
+        label, else its first) and its sessions (none: closed that day).
         """
         today = self.local_now(at).date()
-        return [
-            {
-                "date": date,
-                "label": next((e.label for e in self._exceptions[date] if e.label), ""),
-                "sessions": self.sessions_on(date),
-            }
-            for date in self.exception_dates(today, today + datetime.timedelta(days=days))
-        ]
+        upcoming = []
+        for date in self.exception_dates(today, today + datetime.timedelta(days=days)):
+            exceptions = self._exceptions[date]
+            labelled = next((e for e in exceptions if e.label), exceptions[0])
+            sessions = self.sessions_on(date)
+            upcoming.append(
+                {"date": date, "label": labelled.label, "exception": labelled, "sessions": sessions}
+            )
+        return upcoming
 
     def current_session(self, at=None):
         """

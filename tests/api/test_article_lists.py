@@ -62,7 +62,15 @@ def without_tag_order(cards):
 
 
 @pytest.mark.parametrize(
-    "params", [{"lang": "en"}, {"lang": "ta"}, {"search": "skin"}, {"updated_since": "2000-01-01T00:00:00Z"}]
+    "params",
+    [
+        {"lang": "en"},
+        {"lang": "ta"},
+        {"lang": "*"},
+        {"lang": "ta", "fallback": "none"},
+        {"search": "skin"},
+        {"updated_since": "2000-01-01T00:00:00Z"},
+    ],
 )
 def test_list_responses_match_the_documented_schema(client, blog, params):
     # django-ninja does not validate the list on its way out (it is built to the schema): this is

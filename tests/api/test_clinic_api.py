@@ -182,7 +182,7 @@ def test_the_timezone_convention_is_documented(client, clinic_hours):
     document = client.get("/api/v3/openapi.json").json()
     operation = document["paths"][URL]["get"]
     fields = document["components"]["schemas"]["OpeningHoursOut"]["properties"]
-    [at] = operation["parameters"]
+    [at] = [parameter for parameter in operation["parameters"] if parameter["name"] == "at"]
 
     def says_clinic_time(text):
         return "in the clinic's timezone" in " ".join(text.split())

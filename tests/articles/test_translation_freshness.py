@@ -97,6 +97,9 @@ def test_the_api_flags_the_stale_translation_per_item(article, client):
     )
     assert english["meta"]["translation_stale"] is False
     assert english["reviewed_by"]["name"] == "Dr. Meena Raghavan"
+    both = client.get(f"/api/v3/articles/{article.pk}/", {"lang": "*"}).json()
+    assert both["meta"]["translation_stale"] == {"en": False, "ta": True}
+    assert both["reviewed_by"]["name"] == {"en": "Dr. Meena Raghavan", "ta": "டாக்டர் மீனா ராகவன்"}
 
 
 def test_a_change_of_markup_only_leaves_the_tamil_up_to_date(article):
