@@ -344,3 +344,12 @@ def test_an_article_is_overdue_once_its_next_review_date_has_passed(blog_page, m
     monkeypatch.setattr("articles.models.clinic_today", lambda: datetime.date(2026, 6, 2))
     assert article.review_overdue()
     assert list(ArticlePage.objects.review_overdue()) == [article]
+
+
+def test_only_those_who_manage_accounts_link_an_author_to_one(client, editor, admin_client, reviewer):
+    author = reviewer.author_profile
+    url = reverse("wagtailsnippets_articles_author:edit", args=[author.pk])
+    client.force_login(editor)
+
+    assert 'name="user"' not in client.get(url).content.decode()
+    assert 'name="user"' in admin_client.get(url).content.decode()
