@@ -18,7 +18,15 @@ from wagtail.models import Site
 from cms.i18n import content_languages
 from cms.pages import find_page_by_path
 from cms.problems import documented_errors, reject_unknown_parameters
-from cms.schemas import BlocksByLanguage, ItemMeta, NumberByLanguage, TranslatedText, item_meta, translated
+from cms.schemas import (
+    BlocksByLanguage,
+    ItemMeta,
+    NumberByLanguage,
+    TranslatedText,
+    by_language,
+    item_meta,
+    translated,
+)
 from cms.search import search_with_prefix_fallback
 
 from .models import ArticleCategory, ArticlePage, ArticleRemoval, Author
@@ -79,6 +87,17 @@ class CategoryWithCount(CategorySummary):
     meta: ItemMeta
 
 
+StaleByLanguage = by_language("StaleByLanguage", bool, "Whether each language's text is stale.")
+
+
+class ArticleMeta(ItemMeta):
+    translation_stale: bool | StaleByLanguage = Field(
+        description="The English text has changed since this language's text was written or checked: "
+        "it may lack the latest changes (always false in English). With `lang=*`, a map of each "
+        "language to it."
+    )
+
+
 class ArticleCard(Schema):
     id: int
     title: TranslatedText
@@ -95,7 +114,7 @@ class ArticleCard(Schema):
     )
     urls: dict[str, str] = Field(description="The article's web page in each language, whatever `lang`.")
     last_published_at: datetime.datetime | None
-    meta: ItemMeta
+    meta: ArticleMeta
 
 
 class ArticleDetail(ArticleCard):
@@ -105,8 +124,14 @@ class ArticleDetail(ArticleCard):
         "Blocks (heading, paragraph, image, quote, callout); rich text is HTML with absolute links, "
         "to pages in the same language as the text.",
     )
-    reviewed_by: AuthorSummary | None
-    last_reviewed: datetime.date | None
+    reviewed_by: AuthorSummary | None = Field(
+        description="The doctor who last reviewed the medical content; null if never, or while this "
+        "language's text is stale (`meta.translation_stale`), as it is not the text reviewed. With "
+        "`lang=*`, the review of the English text."
+    )
+    last_reviewed: datetime.date | None = Field(description="Null when `reviewed_by` is.")
+    next_review_due: datetime.date | None = Field(description="Null when `reviewed_by` is.")
+    review_overdue: bool = Field(description="The next review's date has passed.")
     related: list[ArticleCard]
 
 
@@ -241,7 +266,7 @@ def card_data(article, urls, request):
         "reading_time": languages.value(article, "reading_time"),
         "urls": urls,
         "last_published_at": article.last_published_at,
-        "meta": item_meta(article, languages, CARD_TEXT_FIELDS),
+        "meta": {**item_meta(article, languages, CARD_TEXT_FIELDS), **stale_meta(article, languages)},
     }
 
 
@@ -255,14 +280,24 @@ def detail_data(article, request):
         return [absolutize_block(block, request) for block in representation]
 
     (data,) = cards_data([article], request)
+    # With every language, the review of the English text (meta.translation_stale says which lag behind).
+    review = article.shown_review(settings.LANGUAGE_CODE if languages.every else languages.language)
     data.update(
         body=languages.value(article, "body", present=blocks),
-        reviewed_by=author_data(article.reviewed_by, request) if article.reviewed_by else None,
-        last_reviewed=article.last_reviewed,
+        reviewed_by=author_data(review.reviewer, request) if review else None,
+        last_reviewed=review.last_reviewed if review else None,
+        next_review_due=review.next_review_due if review else None,
+        review_overdue=article.review_overdue(),
         related=cards_data(article.related_articles(renditions=API_RENDITIONS), request),
     )
-    data["meta"] = item_meta(article, languages, DETAIL_TEXT_FIELDS)
+    data["meta"] = {**item_meta(article, languages, DETAIL_TEXT_FIELDS), **stale_meta(article, languages)}
     return data
+
+
+def stale_meta(article, languages):
+    """`translation_stale` of an article's meta: in the wanted language, or a map of each."""
+    stale = {code: article.translation_is_stale(code) for code in languages.codes}
+    return {"translation_stale": stale if languages.every else stale[languages.language]}
 
 
 def absolutize_block(block, request):

@@ -2,16 +2,18 @@
 
 import datetime
 import math
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models.functions import Cast
 from django.db.models.query import ModelIterable
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -28,16 +30,31 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model
 from wagtail.images.models import Filter
-from wagtail.models import Orderable, Page, PageManager, Site
+from wagtail.models import (
+    AbstractGroupApprovalTask,
+    Orderable,
+    Page,
+    PageManager,
+    Revision,
+    Site,
+    WorkflowState,
+)
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from cms.i18n import is_empty
+from cms.i18n import fallback_fields, is_empty, translated_languages
 from cms.pages import LinkedFromEveryPageMixin, TranslatedSlugMixin, ascii_slug
 from cms.seo import StructuredDataMixin
 
 from .blocks import ArticleBodyBlock, count_words
 from .feeds import ArticleFeed
+from .forms import (
+    ArticlePageForm,
+    MedicalReviewApprovalForm,
+    confirmation_field,
+    parse_review_date,
+)
+from .freshness import SOURCE_FIELDS, text_fingerprint
 from .structured_data import article_graph, author_profile_graph
 
 # Words a patient reads in a minute; used for the "n min read" label.
@@ -54,6 +71,7 @@ CARD_FIELDS = (
     "reading_time",
     "url_path",
     "last_published_at",
+    "translation_status",
 )
 # The renditions an article card shows (templates/includes/article_card.html): 16:9 at three widths,
 # WebP with a JPEG fallback, written as in the card's {% picture %} tag and expanded as Wagtail does.
@@ -63,6 +81,35 @@ CARD_FIELDS = (
 CARD_IMAGE_FILTERS = tuple(
     Filter.expand_spec("fill-{320x180,480x270,640x360} format-{webp,jpeg} webpquality-70")
 )
+# How long a medical review stands before the article is due another (NHS pages use the same idea).
+REVIEW_INTERVAL_YEARS = 2
+# How far ahead editors are warned of reviews falling due (the "Reviews due" report).
+REVIEW_DUE_SOON_DAYS = 30
+# Groups that the data migrations create and every blog grants rights on (see articles.signals).
+EDITORS_GROUP = "Editors"
+REVIEWERS_GROUP = "Medical reviewers"
+
+
+def clinic_today():
+    """Today's date where the clinic is (the server's TIME_ZONE): the day reviews fall due on."""
+    return timezone.localdate()
+
+
+def review_due_after(reviewed_on):
+    """The default date of the next medical review: REVIEW_INTERVAL_YEARS after `reviewed_on`."""
+    try:
+        return reviewed_on.replace(year=reviewed_on.year + REVIEW_INTERVAL_YEARS)
+    except ValueError:  # 29 February
+        return reviewed_on.replace(year=reviewed_on.year + REVIEW_INTERVAL_YEARS, day=28)
+
+
+@dataclass(frozen=True)
+class MedicalReview:
+    """An article's medical review as readers are told of it (ArticlePage.shown_review)."""
+
+    reviewer: "Author"
+    last_reviewed: datetime.date
+    next_review_due: datetime.date | None
 
 
 class Author(index.Indexed, models.Model):
@@ -94,6 +141,18 @@ class Author(index.Indexed, models.Model):
         related_name="+",
     )
     bio = models.TextField(_("short biography"), max_length=1000, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("admin account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        help_text=_(
+            "The doctor's login. When they approve an article in the medical review, this author is "
+            "named as its reviewer."
+        ),
+    )
     # Lets API clients that keep an offline copy find articles whose author changed.
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -102,6 +161,8 @@ class Author(index.Indexed, models.Model):
         FieldRowPanel([FieldPanel("credentials"), FieldPanel("role")]),
         FieldPanel("photo"),
         FieldPanel("bio"),
+        # Who is credited when an account approves a review: for those who manage accounts only.
+        FieldPanel("user", permission="auth.change_user"),
     ]
 
     search_fields = [
@@ -203,6 +264,42 @@ class ArticlePageQuerySet(PageQuerySet):
         show `as_cards()`.
         """
         return self.visible().order_by("-date", "-first_published_at", "-pk")
+
+    def with_translation_status(self, language, *statuses):
+        """Articles whose text in `language` has one of `statuses` (see ArticlePage.translation_status)."""
+        return self.filter(**{f"translation_status__{language}__in": statuses})
+
+    def in_review(self):
+        """Articles submitted to a workflow and waiting for a reviewer's decision."""
+        # Through Page: Wagtail's relation to workflow states matches the base page's content type.
+        in_progress = Page.objects.filter(_workflow_states__status=WorkflowState.STATUS_IN_PROGRESS)
+        return self.filter(pk__in=in_progress.values("pk"))
+
+    def scheduled(self):
+        """
+        Articles with a version approved to go live later (Wagtail's "scheduled"), with the time
+        as `scheduled_at`.
+        """
+        approved = Revision.page_revisions.filter(
+            object_id=Cast(OuterRef("pk"), models.CharField()), approved_go_live_at__isnull=False
+        ).order_by("approved_go_live_at")
+        scheduled_at = Subquery(approved.values("approved_go_live_at")[:1])
+        return self.annotate(scheduled_at=scheduled_at).filter(scheduled_at__isnull=False)
+
+    def review_overdue(self, today=None):
+        """Articles whose next medical review's date has passed (ArticlePage.review_overdue)."""
+        return self.filter(next_review_due__lt=today or clinic_today())
+
+    def review_due_soon(self, today=None):
+        """Articles whose next medical review falls due today or within REVIEW_DUE_SOON_DAYS."""
+        today = today or clinic_today()
+        return self.filter(
+            next_review_due__gte=today,
+            next_review_due__lte=today + datetime.timedelta(days=REVIEW_DUE_SOON_DAYS),
+        )
+
+    def never_reviewed(self):
+        return self.filter(next_review_due__isnull=True)
 
     def in_site_of(self, request):
         """Those of the request's site (none when no site answers for it)."""
@@ -393,7 +490,29 @@ def paginate(articles, request):
 
 
 class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
-    """A health or beauty article written (or reviewed) by the clinic's doctors. Lives under the blog."""
+    """
+    A health or beauty article written (or reviewed) by the clinic's doctors. Lives under the blog.
+
+    **Medical review.** Editors write and submit articles; a medical reviewer approves them in the
+    blog's "Medical review" workflow (`MedicalReviewTask`), which publishes the article with the
+    reviewer (their author profile), the date as `last_reviewed` and `next_review_due` (two years
+    on unless the reviewer chose another date) stamped on it. Reviewers and superusers can correct
+    these fields by hand; editors do not see them.
+
+    **Translation freshness.** The English title, introduction and body (`SOURCE_FIELDS`) are what
+    every other language translates. `translation_sources` records, per language, the fingerprint
+    (`text_fingerprint`: the words, images and block order, not markup or spacing) of the English
+    text that language's text was last written or confirmed against. It is recorded when the
+    language first gets text of its own; when an editor saves a change to that language's title,
+    introduction or body; and when an editor ticks "The Tamil text is up to date" (`ArticlePageForm`).
+    A language with text of its own is *stale* while the English fingerprint differs from the
+    recorded one, i.e. from the moment a changed English text is saved until the translation is
+    updated or confirmed: its page says so, the API says so per item, and neither claims the
+    medical review for it (its text is not the one reviewed). `translation_status` says, per
+    language, whether its text is "untranslated" (none of its own), "stale", "incomplete" (some
+    fields fall back to English) or "current"; it is kept up to date on save like the reading
+    times, so lists, reports and the dashboard can filter on it.
+    """
 
     intro = models.CharField(
         _("introduction"),
@@ -437,6 +556,16 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
         related_name="reviewed_articles",
     )
     last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+    next_review_due = models.DateField(
+        _("next review due"),
+        null=True,
+        blank=True,
+        help_text=_("Left empty, two years after the last review."),
+    )
+    # {language code: fingerprint of the English text that language's text matches}; see the docstring.
+    translation_sources = models.JSONField(default=dict, blank=True, editable=False)
+    # {language code: "untranslated" | "stale" | "incomplete" | "current"}; derived on save.
+    translation_status = models.JSONField(default=dict, blank=True, editable=False)
     # Minutes to read the body, per language. Kept up to date on save, so that lists never load and
     # parse the bodies.
     reading_time = models.PositiveSmallIntegerField(_("reading time"), null=True, blank=True, editable=False)
@@ -451,9 +580,24 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
         FieldPanel("body"),
         FieldPanel("tags"),
         MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("reviewed_by"), FieldPanel("last_reviewed")])],
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("reviewed_by", permission="articles.record_medical_review"),
+                        FieldPanel("last_reviewed", permission="articles.record_medical_review"),
+                        FieldPanel("next_review_due", permission="articles.record_medical_review"),
+                    ]
+                )
+            ],
             heading=_("Medical review"),
-            help_text=_("The doctor who checked the article's medical content, and when."),
+            help_text=_(
+                "The doctor who checked the article's medical content, when, and when it is due again. "
+                "Approving the article in the medical review fills these in."
+            ),
+        ),
+        MultiFieldPanel(
+            [FieldPanel(confirmation_field(code)) for code in translated_languages()],
+            heading=_("Translations"),
         ),
     ]
 
@@ -478,15 +622,18 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
         APIField("tags"),
         APIField("reviewed_by"),
         APIField("last_reviewed"),
+        APIField("next_review_due"),
         APIField("reading_time"),
     ]
 
     parent_page_types = ["articles.BlogIndexPage"]
     subpage_types = []
     open_graph_type = "article"
+    base_form_class = ArticlePageForm
 
     class Meta:
         verbose_name = _("article")
+        permissions = [("record_medical_review", _("Can record medical reviews"))]
 
     def clean(self):
         super().clean()
@@ -498,6 +645,8 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
             errors["last_reviewed"] = _("Give the date of the medical review.")
         if self.last_reviewed and not self.reviewed_by_id:
             errors["reviewed_by"] = _("Name the doctor who reviewed the article.")
+        if self.next_review_due and self.last_reviewed and self.next_review_due <= self.last_reviewed:
+            errors["next_review_due"] = _("The next review must come after the last one.")
         if errors:
             raise ValidationError(errors)
 
@@ -519,13 +668,97 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
 
     def save(self, *args, **kwargs):
         self.update_reading_times()  # drafts are saved without clean()
+        self.update_review_dates()
+        self.update_translation_status()
         super().save(*args, **kwargs)
 
     def with_content_json(self, content):
         # Revisions saved before reading times were stored have none.
         page = super().with_content_json(content)
         page.update_reading_times()
+        if "translation_sources" not in content:  # saved before translations were tracked
+            page.translation_sources = self.translation_sources
+        page.update_review_dates()
+        page.update_translation_status()
         return page
+
+    # Medical review ---------------------------------------------------------------------------
+
+    def update_review_dates(self):
+        """Gives a reviewed article its default next review: two years after the last."""
+        if self.last_reviewed and not self.next_review_due:
+            self.next_review_due = review_due_after(self.last_reviewed)
+
+    def record_medical_review(self, reviewer, on, next_review_due=None):
+        """Stamps a medical review by `reviewer` (an Author) on the date `on`."""
+        self.reviewed_by = reviewer
+        self.last_reviewed = on
+        self.next_review_due = next_review_due or review_due_after(on)
+
+    def review_overdue(self, today=None):
+        """Whether the next review's date has passed (False for an article never reviewed)."""
+        return self.review_state(today) == "overdue"
+
+    def review_state(self, today=None):
+        """Where the next review stands: never (reviewed), overdue, due_soon (REVIEW_DUE_SOON_DAYS), later."""
+        if self.next_review_due is None:
+            return "never"
+        days_left = (self.next_review_due - (today or clinic_today())).days
+        if days_left < 0:
+            return "overdue"
+        return "due_soon" if days_left <= REVIEW_DUE_SOON_DAYS else "later"
+
+    def shown_review(self, language=None):
+        """
+        The medical review readers are told of in `language` (default: the active one), or None:
+        none while the article has no review, or while that language's text is stale (the text
+        readers would see is not the one that was reviewed).
+        """
+        if not (self.reviewed_by_id and self.last_reviewed) or self.translation_is_stale(language):
+            return None
+        return MedicalReview(self.reviewed_by, self.last_reviewed, self.next_review_due)
+
+    # Translation freshness ----------------------------------------------------------------------
+
+    def source_fingerprint(self, language=None):
+        """The fingerprint of the article's text in `language` (default: the default language)."""
+        code = language or settings.LANGUAGE_CODE
+        title, intro, body = (getattr(self, f"{name}_{code}", None) for name in SOURCE_FIELDS)
+        return text_fingerprint(title, intro, body.raw_data if body is not None else [])
+
+    def has_own_text(self, language):
+        """Whether `language` has any of the source fields written in it (not fallen back)."""
+        return any(not is_empty(getattr(self, f"{name}_{language}", None)) for name in SOURCE_FIELDS)
+
+    def confirm_translation(self, language):
+        """Records that the text in `language` matches the English as it is now."""
+        self.translation_sources = {**self.translation_sources, language: self.source_fingerprint()}
+        self.update_translation_status()
+
+    def update_translation_status(self):
+        """
+        Sets `translation_status`. A language's first text is taken as made from the English as it
+        is then (its source is recorded), however it was saved: the admin, the demo data, a script.
+        """
+        source = self.source_fingerprint()
+        status = {}
+        for code in translated_languages():
+            if not self.has_own_text(code):
+                status[code] = "untranslated"
+                continue
+            if code not in self.translation_sources:
+                self.translation_sources = {**self.translation_sources, code: source}
+            if self.translation_sources[code] != source:
+                status[code] = "stale"
+            elif fallback_fields(self, language=code, fields=SOURCE_FIELDS):
+                status[code] = "incomplete"
+            else:
+                status[code] = "current"
+        self.translation_status = status
+
+    def translation_is_stale(self, language=None):
+        """Whether the text in `language` (default: the active one) lags behind a change to the English."""
+        return self.translation_status.get(language or translation.get_language()) == "stale"
 
     def update_reading_times(self):
         """
@@ -560,6 +793,10 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["related_articles"] = self.related_articles()
+        context["review"] = self.shown_review()
+        if self.translation_is_stale():
+            with translation.override(settings.LANGUAGE_CODE):
+                context["source_url"] = self.get_url(request)
         # Linked several times (category, tags, authors, back); the deferred specific page costs no
         # query and gives the blog's routes (its authors' pages).
         context["blog"] = self.get_parent().specific_deferred
@@ -598,3 +835,52 @@ class ArticleRemoval(models.Model):
 
     def __str__(self):
         return f"{self.page_id} @ {self.removed_at:%Y-%m-%d %H:%M}"
+
+
+class MedicalReviewTask(AbstractGroupApprovalTask):
+    """
+    A workflow step in which a member of the chosen groups approves an article's medical content.
+
+    Like Wagtail's group approval, but approving stamps the approver's author profile, today's
+    date and the next review's date (two years on, or the date the reviewer chose) on the article,
+    in a revision that the workflow then publishes. Only reviewers whose account is linked to an
+    author profile (Blog → Authors → Admin account) may approve: the site names them as reviewer.
+    """
+
+    class Meta:
+        verbose_name = _("medical review task")
+        verbose_name_plural = _("medical review tasks")
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "Members of the chosen groups approve an article's medical content; approving names them "
+            "as its medical reviewer, with the date."
+        )
+
+    def get_actions(self, obj, user):
+        actions = super().get_actions(obj, user)
+        if not Author.objects.filter(user=user).exists():
+            # Nobody to name as the reviewer: they may send it back, not approve it.
+            actions = [action for action in actions if action[0] != "approve"]
+        return actions
+
+    def get_form_for_action(self, action):
+        return MedicalReviewApprovalForm if action == "approve" else super().get_form_for_action(action)
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name == "approve":
+            due = parse_review_date(kwargs.pop("next_review_due", None))
+            self.stamp_review(task_state, user, due)
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    def stamp_review(self, task_state, user, next_review_due):
+        """Saves the article's latest draft again with the review on it, for the workflow to publish."""
+        page = task_state.workflow_state.content_object
+        draft = page.get_latest_revision_as_object()
+        if not isinstance(draft, ArticlePage):
+            return
+        draft.record_medical_review(Author.objects.get(user=user), clinic_today(), next_review_due)
+        revision = draft.save_revision(user=user, clean=False)
+        # The workflow publishes its own copy's latest revision when it finishes: make it this one.
+        page.latest_revision = revision

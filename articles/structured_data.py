@@ -47,14 +47,16 @@ def article_graph(request, article, clinic, blog=None):
     The article as a schema.org BlogPosting, the type search engines read for articles (dates,
     authors, image), published by `clinic` (a reference to the clinic's node). The medical review
     is said of the page that carries it: `reviewedBy` and `lastReviewed` belong to WebPage in
-    schema.org, not to a posting, so they sit on its `mainEntityOfPage`, a MedicalWebPage. With
-    the `blog` (the article's parent), each person links to their author page.
+    schema.org, not to a posting, so they sit on its `mainEntityOfPage`, a MedicalWebPage (left out
+    in a language whose text is stale: see ArticlePage.shown_review). With the `blog` (the
+    article's parent), each person links to their author page.
     """
     url = page_url(request, article)
     page = {"@type": "MedicalWebPage", "@id": url, "url": url}
-    if article.reviewed_by_id and article.last_reviewed:
-        page["reviewedBy"] = person(article.reviewed_by, author_page_url(request, blog, article.reviewed_by))
-        page["lastReviewed"] = article.last_reviewed.isoformat()
+    review = article.shown_review()
+    if review:
+        page["reviewedBy"] = person(review.reviewer, author_page_url(request, blog, review.reviewer))
+        page["lastReviewed"] = review.last_reviewed.isoformat()
     graph = {
         "@context": SCHEMA_ORG,
         "@type": "BlogPosting",

@@ -1,8 +1,22 @@
+from django.urls import path, reverse
+from django.utils import formats
+from django.utils.timezone import localtime
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.permissions import page_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import ArticleCategory, Author
+from cms.dashboard import DASHBOARD_ITEMS_HOOK, DashboardEntry, DashboardItem
+from cms.i18n import translated_languages
+
+from .models import ArticleCategory, ArticlePage, Author
+from .reports import ReviewsDueReportView
+
+# Titles a dashboard item lists under its count; the rest are behind its link.
+DASHBOARD_ENTRIES = 5
 
 
 class AuthorViewSet(SnippetViewSet):
@@ -30,3 +44,100 @@ class ArticlesViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(ArticlesViewSetGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_reviews_due_urls():
+    view = ReviewsDueReportView
+    return [
+        path("reports/reviews-due/", view.as_view(), name="reviews_due"),
+        path("reports/reviews-due/results/", view.as_view(results_only=True), name="reviews_due_results"),
+    ]
+
+
+def writes_articles(user):
+    return page_permission_policy.user_has_any_permission(user, ReviewsDueReportView.any_permission_required)
+
+
+class ReviewsDueMenuItem(MenuItem):
+    def is_shown(self, request):
+        return writes_articles(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_reviews_due_menu_item():
+    return ReviewsDueMenuItem(_("Reviews due"), reverse("reviews_due"), icon_name="calendar-alt", order=1010)
+
+
+def edit_entry(article, note=""):
+    return DashboardEntry(
+        article.get_admin_display_title(), reverse("wagtailadmin_pages:edit", args=[article.pk]), note
+    )
+
+
+@hooks.register(DASHBOARD_ITEMS_HOOK)
+def article_dashboard_items(request):
+    """For those who write or review articles: what waits for review, translation, publishing, re-review."""
+    if not writes_articles(request.user):
+        return []
+    items = []
+
+    in_review = ArticlePage.objects.in_review().order_by("-latest_revision_created_at")
+    items.append(
+        DashboardItem(
+            _("Articles waiting for medical review"),
+            in_review.count(),
+            reverse("wagtailadmin_reports:workflow"),
+            [edit_entry(article) for article in in_review[:DASHBOARD_ENTRIES]],
+            order=10,
+        )
+    )
+
+    for language in translated_languages():
+        to_do = ArticlePage.objects.with_translation_status(language, "untranslated", "incomplete", "stale")
+        stale = set(
+            ArticlePage.objects.with_translation_status(language, "stale").values_list("pk", flat=True)
+        )
+        name = get_language_info(language)["name_translated"]
+        entries = [
+            edit_entry(article, _("out of date") if article.pk in stale else _("missing"))
+            for article in to_do.order_by("path")[:DASHBOARD_ENTRIES]
+        ]
+        items.append(
+            DashboardItem(
+                _("Articles with missing or out-of-date %(language)s") % {"language": name},
+                to_do.count(),
+                reverse("translation_status"),
+                entries,
+                order=20,
+            )
+        )
+
+    scheduled = ArticlePage.objects.scheduled().order_by("scheduled_at")
+    items.append(
+        DashboardItem(
+            _("Scheduled articles"),
+            scheduled.count(),
+            "",
+            [
+                edit_entry(article, formats.date_format(localtime(article.scheduled_at), "DATETIME_FORMAT"))
+                for article in scheduled[:DASHBOARD_ENTRIES]
+            ],
+            order=30,
+        )
+    )
+
+    overdue = ArticlePage.objects.live().review_overdue().order_by("next_review_due")
+    items.append(
+        DashboardItem(
+            _("Articles overdue for medical review"),
+            overdue.count(),
+            reverse("reviews_due") + "?state=overdue",
+            [
+                edit_entry(article, formats.date_format(article.next_review_due))
+                for article in overdue[:DASHBOARD_ENTRIES]
+            ],
+            order=40,
+        )
+    )
+    return items

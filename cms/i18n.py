@@ -21,6 +21,11 @@ def supported_languages():
     return [code for code, _name in settings.LANGUAGES]
 
 
+def translated_languages():
+    """The codes of the languages content is translated into: settings.LANGUAGES but the default."""
+    return [code for code in supported_languages() if code != settings.LANGUAGE_CODE]
+
+
 def language_from_accept_header(header):
     """The first supported language in an Accept-Language header, or None (malformed or no match)."""
     for accepted, _quality in trans_real.parse_accept_lang_header(header or ""):

@@ -1,11 +1,14 @@
 """Consultation requests in the admin: listed, filtered, opened, updated and exported by permitted staff."""
 
 from django.contrib.auth import get_permission_codename
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+
+from cms.dashboard import DASHBOARD_ITEMS_HOOK, DashboardItem
 
 from .models import ConsultationRequest
 from .views import ConsultationRequestFilterSet, ConsultationRequestIndexView, ConsultationRequestInspectView
@@ -108,3 +111,17 @@ consultation_request_viewset = ConsultationRequestViewSet()
 @hooks.register("register_admin_viewset")
 def register_consultation_request_viewset():
     return consultation_request_viewset
+
+
+@hooks.register(DASHBOARD_ITEMS_HOOK)
+def new_requests_dashboard_item(request):
+    """For staff who handle requests: how many are new (not yet contacted)."""
+    if not consultation_request_viewset.permission_policy.user_has_permission(request.user, "view"):
+        return []
+    new = ConsultationRequest.objects.filter(status=ConsultationRequest.Status.NEW)
+    url = (
+        reverse(consultation_request_viewset.get_url_name("index"))
+        + "?status="
+        + ConsultationRequest.Status.NEW
+    )
+    return [DashboardItem(_("New consultation requests"), new.count(), url, order=50)]

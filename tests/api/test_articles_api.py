@@ -58,7 +58,7 @@ def test_tamil_is_chosen_by_lang_or_accept_language(client, seed):
     for response in (by_param, by_header):
         data = response.json()
         assert data["title"].startswith("மைக்ரோ-நீட்லிங்")
-        assert data["meta"] == {"language": "ta", "fallback_fields": []}
+        assert data["meta"] == {"language": "ta", "fallback_fields": [], "translation_stale": False}
         assert response["Content-Language"] == "ta"
         assert "Accept-Language" in response["Vary"]
 

@@ -257,10 +257,13 @@ class Command(BaseCommand):
                 date=entry["date"],
                 category=categories[entry["category"]],
                 hero_image=images.get(entry.get("hero_image")),
-                reviewed_by=authors.get(entry.get("reviewed_by")),
-                last_reviewed=entry.get("last_reviewed"),
             )
             article.article_authors = [ArticleAuthor(author=authors[slug]) for slug in entry["authors"]]
             article.tags.set(entry.get("tags", []))
         values = field_values(ArticlePage, entry, ["title", "intro", "hero_image_alt", "body"])
+        # The medical review goes in whole, and only where the article has none yet.
+        if entry.get("reviewed_by") and not article.reviewed_by_id:
+            values["reviewed_by"] = authors[entry["reviewed_by"]]
+            values["last_reviewed"] = entry["last_reviewed"]
+            values["next_review_due"] = entry.get("next_review_due")
         self.save_page(article, values, blog, f"article {entry['slug']}")
