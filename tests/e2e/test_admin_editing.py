@@ -5,6 +5,7 @@ stay visible with only Tamil shown, that choice survives a reload, and on a wide
 and Tamil stand side by side. Screenshots go to test-artifacts/screenshots/admin-*.png.
 """
 
+import contextlib
 import re
 
 import pytest
@@ -17,9 +18,10 @@ from home.models import OpeningHours
 
 from .conftest import CHROMIUM
 
-pytest.importorskip(
+playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="playwright is not installed (pip install -r requirements-dev.txt)"
 )
+PlaywrightTimeoutError = playwright_api.TimeoutError
 if not CHROMIUM.exists():
     pytest.skip(
         f"{CHROMIUM} is missing: install Debian's chromium (`make test` does)", allow_module_level=True
@@ -30,6 +32,7 @@ pytestmark = pytest.mark.e2e
 EDITOR = ("e2e-editor", "a-long-enough-password-for-tests")
 TAMIL_TITLE = "சருமத் துளைகளைக் குறைக்க உதவுமா?"
 SEED_SLUG = "is-micro-needling-effective-for-reducing-skin-pores"
+ENGLISH_BODY_START = "Pores are the tiny openings"
 # The label of a translated field ("Hero image alternative text [ta]", maybe with the required mark).
 TRANSLATED_LABEL = re.compile(r"\[(en|ta)\]\s*\*?$")
 LABELS_IN_TAB = """tab => [...document.querySelectorAll(`${tab} label, ${tab} [data-panel-heading-text]`)]
@@ -79,7 +82,7 @@ def translated_labels(tab, tab_panel):
     return seen
 
 
-def editing_journey(browser, base_url, credentials, urls, screenshots):
+def editing_journey(browser, base_url, credentials, urls, screenshots, expected_slug):
     """What the editor sees, step by step (the test asserts on it)."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     tab = context.new_page()
@@ -97,7 +100,12 @@ def editing_journey(browser, base_url, credentials, urls, screenshots):
         tab.click("#id_title_ta")
         tab.keyboard.type(TAMIL_TITLE)
         tab.keyboard.press("Tab")  # leaving the title brings its slug up to date (debounced)
-        tab.wait_for_function("document.querySelector('#id_slug_ta').value !== ''", timeout=5000)
+        with contextlib.suppress(PlaywrightTimeoutError):  # the assertion below says what it was
+            tab.wait_for_function(
+                "slug => document.querySelector('#id_slug_ta').value === slug",
+                arg=expected_slug,
+                timeout=5000,
+            )
         seen["slug_ta"] = tab.input_value("#id_slug_ta")
         seen["title_boxes"] = [tab.locator(f"#id_title_{code}").bounding_box() for code in ("en", "ta")]
         tab.screenshot(path=screenshots / "admin-new-article-side-by-side-1400.png")
@@ -114,11 +122,38 @@ def editing_journey(browser, base_url, credentials, urls, screenshots):
             ".translation-field-copy-wrapper", "wrappers => wrappers.map(w => w.closest('section').id)"
         )
 
+        # "Copy content from" English fills the Tamil body; a copy that fails says so.
+        body_ta = tab.locator("#panel-child-content-body_ta-section")
+        body_ta.locator(".translation-field-copy").click()
+        body_ta.get_by_text(ENGLISH_BODY_START).first.wait_for()
+        seen["copied"] = body_ta.get_by_text(ENGLISH_BODY_START).first.is_visible()
+        seen["errors_before_failed_copy"] = list(errors)
+        tab.route(
+            "**/copy_translation_content/", lambda route: route.fulfill(status=500, body="Server error")
+        )
+        body_ta.locator(".translation-field-copy").click()
+        tab.locator(".messages .error").wait_for()
+        seen["copy_failure_message"] = tab.locator(".messages .error").inner_text()
+        errors.clear()  # the browser reports that 500 in the console too
+
         # The choice is the editor's: it is still Tamil only after a reload.
         tab.reload()
         tab.wait_for_selector("form[data-edit-form]:not(.clinic-languages-loading)", state="attached")
         seen["after_reload"] = languages_shown(tab)
         seen["after_reload_labels"] = translated_labels(tab, "#tab-content")
+
+        # An error in an English field, with only Tamil shown: English opens, and the error is found.
+        tab.evaluate("document.querySelector('#id_title_en').value = ''")
+        tab.get_by_role("button", name="Save draft").click()
+        tab.wait_for_selector("form[data-edit-form]:not(.clinic-languages-loading)", state="attached")
+        seen["languages_with_error"] = languages_shown(tab)
+        tab.get_by_role("button", name="Go to the first error").click()
+        tab.wait_for_function("document.activeElement.matches('.error-message, .help-critical')")
+        seen["first_error"] = tab.evaluate(
+            """() => { const field = document.activeElement.closest('[data-clinic-language]');
+                return [field && field.dataset.clinicLanguage, document.activeElement.checkVisibility()]; }"""
+        )
+        tab.screenshot(path=screenshots / "admin-article-error-in-hidden-language.png")
 
         # An opening-hours exception added with only Tamil shown has its Tamil label.
         tab.goto(base_url + urls["hours"])
@@ -146,7 +181,7 @@ def test_an_editor_writes_in_tamil_with_readable_slugs_and_the_fields_of_the_lan
         "hours": reverse("wagtailsnippets_home_openinghours:edit", args=[OpeningHours.objects.get().pk]),
     }
 
-    seen = in_browser(editing_journey, demo_site.url, editor, urls, screenshot_dir)
+    seen = in_browser(editing_journey, demo_site.url, editor, urls, screenshot_dir, ascii_slug(TAMIL_TITLE))
 
     assert seen["first_languages"] == ["en", "ta"]
     assert seen["slug_ta"] == ascii_slug(TAMIL_TITLE)
@@ -167,5 +202,14 @@ def test_an_editor_writes_in_tamil_with_readable_slugs_and_the_fields_of_the_lan
         f"panel-child-content-body_{code}-section" for code in ("en", "ta")
     ]
 
+    assert seen["copied"]
+    assert "could not be copied" in seen["copy_failure_message"]
+
+    assert seen["languages_with_error"] == ["en", "ta"]
+    assert seen["first_error"] == ["en", True]
+
     assert seen["new_exception_label_ta"] and not seen["new_exception_label_en"]
-    assert not seen["errors"], seen["errors"]
+    assert not seen["errors_before_failed_copy"] and not seen["errors"], (
+        seen["errors_before_failed_copy"],
+        seen["errors"],
+    )
