@@ -25,6 +25,7 @@
   const preferencesUrl = wagtailConfig.ADMIN_URLS?.DISMISSIBLES;
 
   let shown = new Set(codes);
+  let chosenHere = false; // a click before the saved choice arrives wins over it
 
   /* The language of a panel's own field: its own heading or label, not those of panels inside it. */
   function ownLanguage(element) {
@@ -101,7 +102,7 @@
       const response = await fetch(preferencesUrl, { mode: 'same-origin', headers: { Accept: 'application/json' } });
       const saved = (await response.json())[config.preference];
       const chosen = Array.isArray(saved) ? saved.filter((code) => codes.includes(code)) : [];
-      if (chosen.length) shown = new Set(chosen);
+      if (chosen.length && !chosenHere) shown = new Set(chosen);
     } catch (error) {
       // No saved choice to be had: every language, as for an editor who never chose.
     }
@@ -123,6 +124,7 @@
     button.textContent = name;
     button.addEventListener('click', () => {
       if (shown.has(code) && shown.size === 1) return; // one language at least
+      chosenHere = true;
       if (shown.has(code)) shown.delete(code);
       else shown.add(code);
       apply();
