@@ -20,6 +20,8 @@ class TranslatedSlugMixin:
       their own slug.
     - Preview: the admin's preview offers each language, and shows the page as a reader of that
       language gets it at its own URL (/ta/...): text, fallback notices, links and switcher.
+
+    (Named after its first job; the apps' migrations name it as a base class.)
     """
 
     base_form_class = TranslatedPageForm

@@ -57,6 +57,16 @@ def quiet_admin(settings):
     settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
 
 
+def languages_ready(tab):
+    """Wait until the form shows the editor's languages (their saved choice is fetched on load)."""
+    tab.wait_for_selector("form[data-edit-form]:not(.clinic-languages-loading)", state="attached")
+
+
+def open_form(tab, url):
+    tab.goto(url)
+    languages_ready(tab)
+
+
 def log_in(tab, base_url, username, password):
     tab.goto(f"{base_url}/admin/login/")
     tab.fill("#id_username", username)
@@ -94,7 +104,7 @@ def editing_journey(browser, base_url, credentials, urls, screenshots, expected_
         log_in(tab, base_url, *credentials)
 
         # A new article: both languages shown, side by side at 1400 px.
-        tab.goto(base_url + urls["add"])
+        open_form(tab, base_url + urls["add"])
         seen["first_languages"] = languages_shown(tab)
         tab.fill("#id_title_en", "Can pores shrink?")
         tab.click("#id_title_ta")
@@ -111,7 +121,7 @@ def editing_journey(browser, base_url, credentials, urls, screenshots, expected_
         tab.screenshot(path=screenshots / "admin-new-article-side-by-side-1400.png")
 
         # The seed article with only Tamil shown: the hero image's Tamil alt text is there.
-        tab.goto(base_url + urls["edit"])
+        open_form(tab, base_url + urls["edit"])
         tab.click(".clinic-language-picker button[data-language=en]")
         seen["ta_only"] = languages_shown(tab)
         seen["ta_only_labels"] = translated_labels(tab, "#tab-content")
@@ -138,14 +148,15 @@ def editing_journey(browser, base_url, credentials, urls, screenshots, expected_
 
         # The choice is the editor's: it is still Tamil only after a reload.
         tab.reload()
-        tab.wait_for_selector("form[data-edit-form]:not(.clinic-languages-loading)", state="attached")
+        languages_ready(tab)
         seen["after_reload"] = languages_shown(tab)
         seen["after_reload_labels"] = translated_labels(tab, "#tab-content")
 
         # An error in an English field, with only Tamil shown: English opens, and the error is found.
         tab.evaluate("document.querySelector('#id_title_en').value = ''")
-        tab.get_by_role("button", name="Save draft").click()
-        tab.wait_for_selector("form[data-edit-form]:not(.clinic-languages-loading)", state="attached")
+        with tab.expect_navigation():
+            tab.get_by_role("button", name="Save draft").click()
+        languages_ready(tab)
         seen["languages_with_error"] = languages_shown(tab)
         tab.get_by_role("button", name="Go to the first error").click()
         tab.wait_for_function("document.activeElement.matches('.error-message, .help-critical')")
@@ -156,8 +167,7 @@ def editing_journey(browser, base_url, credentials, urls, screenshots, expected_
         tab.screenshot(path=screenshots / "admin-article-error-in-hidden-language.png")
 
         # An opening-hours exception added with only Tamil shown has its Tamil label.
-        tab.goto(base_url + urls["hours"])
-        tab.wait_for_selector("form[data-edit-form]:not(.clinic-languages-loading)", state="attached")
+        open_form(tab, base_url + urls["hours"])
         tab.click("#id_exceptions-ADD")
         label_ta = tab.locator("input[id^=id_exceptions-][id$=-label_ta]").last
         label_ta.scroll_into_view_if_needed()
