@@ -54,7 +54,7 @@ class QuoteBlock(blocks.StructBlock):
 class CalloutBlock(blocks.StructBlock):
     """A highlighted box, such as the article's key takeaway."""
 
-    title = blocks.CharBlock(label=_("Title"), max_length=100, default="Key takeaway")
+    title = blocks.CharBlock(label=_("Title"), max_length=100, default=_("Key takeaway"))
     text = blocks.RichTextBlock(label=_("Text"), features=PARAGRAPH_FEATURES)
 
     class Meta:

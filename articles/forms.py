@@ -6,10 +6,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.forms import TaskStateCommentForm
 
+from cms.editing import TranslatedPageForm
 from cms.i18n import translated_languages
 
 
@@ -18,10 +18,11 @@ def confirmation_field(language):
     return f"translation_current_{language}"
 
 
-class BaseArticlePageForm(WagtailAdminPageForm):
+class BaseArticlePageForm(TranslatedPageForm):
     """
-    Records, per translated language, which English text the translation matches (see ArticlePage):
-    when the editor changes that language's text, or ticks its "… text is up to date" box.
+    The page form of every page type (slugs, languages), which for articles also records, per
+    translated language, which English text the translation matches (see ArticlePage): when the
+    editor changes that language's text, or ticks its "… text is up to date" box.
     """
 
     def __init__(self, *args, **kwargs):

@@ -1,10 +1,18 @@
+from django.conf import settings
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html, json_script
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from .dashboard import NeedsAttentionPanel, dashboard_items
+from .editing import copy_stream_field
 from .reports import TranslationStatusReportView
+
+# The key of the editor's shown languages in Wagtail's per-user store of admin choices.
+EDITOR_LANGUAGES_PREFERENCE = "clinic-editor-languages"
 
 
 @hooks.register("register_admin_urls")
@@ -39,3 +47,35 @@ def add_needs_attention_panel(request, panels):
     items = dashboard_items(request)
     if items:
         panels.append(NeedsAttentionPanel(items))
+
+
+# Before wagtail-modeltranslation's own (order 0), whose view fails (500) on anything but a page's
+# edit view and a StreamField: these answer its "Copy content from" buttons in both views.
+@hooks.register("register_admin_urls", order=-1)
+def register_copy_stream_field_urls():
+    return [
+        path("pages/<int:page_id>/edit/copy_translation_content/", copy_stream_field),
+        path(
+            "pages/add/<str:app_label>/<str:model_name>/<int:parent_page_id>/copy_translation_content/",
+            copy_stream_field,
+        ),
+    ]
+
+
+@hooks.register("insert_editor_js")
+def editor_languages():
+    """Which languages' fields the edit forms show, side by side (cms/static/cms/editor/)."""
+    config = {
+        "languages": [{"code": code, "name": str(name)} for code, name in settings.LANGUAGES],
+        "preference": EDITOR_LANGUAGES_PREFERENCE,
+        "strings": {
+            "picker": gettext("Show the fields in"),
+            "copyFailed": gettext("The content could not be copied. Please try again."),
+        },
+    }
+    return format_html(
+        '{}<script defer src="{}"></script><link rel="stylesheet" href="{}">',
+        json_script(config, "clinic-editor-languages"),
+        static("cms/editor/languages.js"),
+        static("cms/editor/languages.css"),
+    )

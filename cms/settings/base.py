@@ -200,6 +200,8 @@ WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 WAGTAIL_I18N_ENABLED = False
 # Slugs stay ASCII: Tamil titles are transliterated (see cms.pages.TranslatedSlugMixin).
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# The editor's language buttons are the project's own (cms/static/cms/editor/languages.js).
+WAGTAILMODELTRANSLATION_LOCALE_PICKER = False
 
 ARTICLES_PER_PAGE = 10
 
