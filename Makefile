@@ -47,7 +47,7 @@ setup: $(STAMP) messages
 	$(PY) manage.py ensure_demo_admin
 
 # The dev server, and beside it the worker that runs queued background tasks (webhook deliveries,
-# search indexing): Ctrl-C stops the server, and the trap then stops the worker.
+# search indexing, scheduled publishing and expiry, queued again by migrate_site in setup): Ctrl-C stops the server, and the trap then stops the worker.
 run: setup
 	@echo "Serving the clinic site on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "Running background tasks with manage.py db_worker; Ctrl-C stops both"

@@ -8,7 +8,8 @@ class Command(BaseCommand):
     help = (
         "Run every step a database needs after a deploy or a new language: `migrate --noinput` "
         "(which also adds Page's per-language columns), `update_translation_fields` and "
-        "`set_translation_url_paths`. Safe to run repeatedly."
+        "`set_translation_url_paths`, then `schedule_publishing` (queue every scheduled go-live and "
+        "expiry). Safe to run repeatedly."
     )
 
     def handle(self, *args, **options):
@@ -20,5 +21,7 @@ class Command(BaseCommand):
         call_command("update_translation_fields", verbosity=verbosity)
         # ...and url_path_<lang> values that routing relies on.
         call_command("set_translation_url_paths", verbosity=verbosity)
+        # Schedules made while tasks could not be queued (or before they were) get their tasks.
+        call_command("schedule_publishing", verbosity=verbosity)
         if verbosity:
             self.stdout.write(self.style.SUCCESS("Database schema and translated page paths are up to date."))
