@@ -3,25 +3,23 @@ Taking a consultation request: the one place that checks and stores it, for the 
 
 `submit_consultation_request()` validates with ConsultationRequestForm (so both share every rule
 and every translated message), applies the per-IP rate limit and the honeypot, stores the request
-and, once the transaction has committed, e-mails the clinic with `notify_clinic()`.
+and, once the transaction has committed, queues the e-mail to the clinic (consultations.tasks):
+the patient is answered without waiting for the mail server.
 """
 
 import logging
 import math
-from functools import partial
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .forms import HONEYPOT_FIELD, ConsultationRequestForm
 from .models.requests import ConsultationRequest, generate_reference
+from .notifications import notification_address
 from .ratelimit import check_rate_limit
+from .tasks import notify_clinic_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +131,7 @@ def submit_consultation_request(
         try:
             with transaction.atomic():
                 consultation.save()
-                transaction.on_commit(partial(notify_clinic, consultation, notification_address(clinic)))
+                notify_clinic_after_commit(consultation, notification_address(clinic))
         except IntegrityError:
             # The same idempotency key sent twice at once: the other request won the race.
             if idempotency_key:
@@ -143,35 +141,3 @@ def submit_consultation_request(
             raise
         check_rate_limit(client_ip, count=True)
     return consultation
-
-
-def notification_address(clinic):
-    """Where a clinic hears of new requests: its Clinic details' e-mail, else the configured fallback."""
-    email = clinic.email if clinic is not None else ""
-    return email or settings.CONSULTATION_NOTIFY_EMAIL or settings.DEFAULT_FROM_EMAIL
-
-
-def notify_clinic(consultation, address):
-    """
-    E-mail the clinic at `address` about a new request, in English (the staff's language), with a
-    link to it in the admin. Never raises: a failure is logged, and the stored request is unaffected.
-    """
-    try:
-        # Reversing loads the admin's URLs (and so registers the viewset) even in a fresh process.
-        edit_url = reverse("consultation_requests:edit", args=[consultation.pk])
-        with translation.override(settings.LANGUAGE_CODE):
-            context = {
-                "consultation": consultation,
-                "session": consultation.preferred_session.strftime("%H:%M"),
-                "admin_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + edit_url,
-            }
-            subject = _("New consultation request %(reference)s") % {"reference": consultation.reference}
-            body = render_to_string("consultations/email/new_request.txt", context)
-        EmailMessage(
-            subject=subject,
-            body=body,
-            to=[address],
-            reply_to=[consultation.email] if consultation.email else None,
-        ).send()
-    except Exception:
-        logger.exception("Could not e-mail the clinic about consultation request %s.", consultation.reference)

@@ -1,7 +1,7 @@
 """Consultation requests in the admin: listed, filtered, opened, updated and exported by permitted staff."""
 
 from django.contrib.auth import get_permission_codename
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -11,7 +11,13 @@ from wagtail.permissions import register_permission_policy
 from cms.dashboard import DASHBOARD_ITEMS_HOOK, DashboardItem
 
 from .models import ConsultationRequest
-from .views import ConsultationRequestFilterSet, ConsultationRequestIndexView, ConsultationRequestInspectView
+from .views import (
+    REQUESTS,
+    ConsultationRequestFilterSet,
+    ConsultationRequestIndexView,
+    ConsultationRequestInspectView,
+    resend_email,
+)
 
 
 class ConsultationRequestPermissionPolicy(ModelPermissionPolicy):
@@ -33,7 +39,7 @@ register_permission_policy(ConsultationRequest, ConsultationRequestPermissionPol
 
 class ConsultationRequestViewSet(ModelViewSet):
     model = ConsultationRequest
-    name = "consultation_requests"  # the URL namespace, also used by consultations.services
+    name = REQUESTS  # the URL namespace, also used by consultations.notifications
     url_prefix = "consultation-requests"
     icon = "calendar-alt"
     menu_label = _("Consultation requests")
@@ -51,6 +57,7 @@ class ConsultationRequestViewSet(ModelViewSet):
         "preferred_session",
         "language",
         "status",
+        "notification",
         "created_at",
     ]
     filterset_class = ConsultationRequestFilterSet
@@ -96,6 +103,11 @@ class ConsultationRequestViewSet(ModelViewSet):
         "reason",
         "consent",
         "staff_notes",
+        "notification",
+        "notification_attempts",
+        "notified_at",
+        "notification_retry_at",
+        "notification_error",
     ]
     copy_view_enabled = False
 
@@ -103,6 +115,9 @@ class ConsultationRequestViewSet(ModelViewSet):
         # "Add" would grant nothing (see the policy), so groups are not offered it.
         add = get_permission_codename("add", self.model_opts)
         return super().get_permissions_to_register().exclude(codename=add)
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(), path("resend-email/<int:pk>/", resend_email, name="resend_email")]
 
 
 consultation_request_viewset = ConsultationRequestViewSet()

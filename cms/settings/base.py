@@ -225,6 +225,9 @@ CONSULTATION_RATE_LIMIT = os.environ.get("CONSULTATION_RATE_LIMIT", "5/h") or No
 CONSULTATION_RETENTION_DAYS = int(os.environ.get("CONSULTATION_RETENTION_DAYS", "365"))
 # Where new requests are announced when the Clinic details setting has no email address.
 CONSULTATION_NOTIFY_EMAIL = os.environ.get("CONSULTATION_NOTIFY_EMAIL", "")
+# How long the mail server has to answer, in seconds, before an attempt to send fails (and is retried
+# later: e-mails are sent by the task worker, never while a patient waits).
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 # The request header a trusted reverse proxy sets to the visitor's address (e.g. X-Forwarded-For);
 # empty: the address of the connection itself. Never set it without such a proxy in front.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")

@@ -43,6 +43,14 @@ class ConsultationRequest(models.Model):
         BOOKED = "booked", pgettext_lazy("consultation request status", "Booked")
         CLOSED = "closed", pgettext_lazy("consultation request status", "Closed")
 
+    class Notification(models.TextChoices):
+        """Where the e-mail telling the clinic of the request is (consultations.tasks)."""
+
+        PENDING = "pending", pgettext_lazy("clinic e-mail status", "Pending")
+        RETRYING = "retrying", pgettext_lazy("clinic e-mail status", "Retrying")
+        SENT = "sent", pgettext_lazy("clinic e-mail status", "Sent")
+        FAILED = "failed", pgettext_lazy("clinic e-mail status", "Failed")
+
     class Source(models.TextChoices):
         SITE = "site", _("Website")
         API = "api", _("API")
@@ -91,6 +99,27 @@ class ConsultationRequest(models.Model):
         editable=False,
         help_text=_("Sent by an API client so that a retried request is stored only once."),
     )
+    notification = models.CharField(
+        _("clinic e-mail"),
+        max_length=10,
+        choices=Notification.choices,
+        default=Notification.PENDING,
+        db_index=True,
+        editable=False,
+        help_text=_("Whether the clinic has been e-mailed about this request."),
+    )
+    notification_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0, editable=False)
+    notified_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True, editable=False)
+    notification_retry_at = models.DateTimeField(
+        _("next e-mail attempt"), null=True, blank=True, editable=False
+    )
+    notification_error = models.CharField(
+        _("e-mail error"),
+        max_length=300,
+        blank=True,
+        editable=False,
+        help_text=_("Why the last attempt to e-mail the clinic failed."),
+    )
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -118,6 +147,16 @@ class ConsultationRequest(models.Model):
             heading=_("The patient's request"),
             help_text=_("As the patient sent it."),
         ),
+        MultiFieldPanel(
+            [
+                FieldPanel("notification", read_only=True),
+                FieldPanel("notification_attempts", read_only=True),
+                FieldPanel("notified_at", read_only=True),
+                FieldPanel("notification_retry_at", read_only=True),
+                FieldPanel("notification_error", read_only=True),
+            ],
+            heading=_("E-mail to the clinic"),
+        ),
     ]
 
     class Meta:
@@ -133,6 +172,30 @@ class ConsultationRequest(models.Model):
         if not self.reference:
             self.reference = self._unused_reference()
         super().save(*args, **kwargs)
+
+    def record_notification(self, error, retry_at):
+        """
+        Note an attempt to e-mail the clinic: `error` is "" when it was sent, else why not;
+        `retry_at` is when the next attempt runs, None if none will. Only these fields are saved,
+        so that a staff member's edit made meanwhile stays.
+        """
+        self.notification_attempts += 1
+        self.notification_error = error[:300]
+        self.notification_retry_at = retry_at
+        if not error:
+            self.notification = self.Notification.SENT
+            self.notified_at = now()
+        else:
+            self.notification = self.Notification.RETRYING if retry_at else self.Notification.FAILED
+        self.save(
+            update_fields=[
+                "notification",
+                "notification_attempts",
+                "notified_at",
+                "notification_retry_at",
+                "notification_error",
+            ]
+        )
 
     @staticmethod
     def _unused_reference():

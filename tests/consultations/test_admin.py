@@ -102,12 +102,14 @@ def test_the_list_runs_a_fixed_number_of_queries(front_desk, django_assert_max_n
         ("status=booked", "Booked patient", "New patient"),
         ("language=ta", "Tamil patient", "New patient"),
         ("q=Booked", "Booked patient", "New patient"),
+        ("notification=failed", "Unannounced patient", "New patient"),
     ],
 )
 def test_staff_filter_and_search_the_list(front_desk, query, shown, hidden):
     ConsultationRequestFactory(name="New patient")
     ConsultationRequestFactory(name="Booked patient", status="booked")
     ConsultationRequestFactory(name="Tamil patient", language="ta")
+    ConsultationRequestFactory(name="Unannounced patient", notification="failed")
 
     html = front_desk.get(f"{INDEX_URL}?{query}").content.decode()
 
@@ -249,3 +251,45 @@ def test_editors_write_the_booking_page_in_english_and_tamil_side_by_side(admin_
 def test_editors_can_add_a_booking_page_under_home_when_there_is_none(admin_client, home_page):
     url = reverse("wagtailadmin_pages:add", args=["consultations", "bookingpage", home_page.pk])
     assert admin_client.get(url).status_code == 200
+
+
+def test_staff_see_which_requests_the_clinic_was_not_emailed_about(front_desk):
+    ConsultationRequestFactory(notification="sent")
+    failed = ConsultationRequestFactory(
+        notification="failed", notification_attempts=6, notification_error="The mail server did not answer."
+    )
+
+    listing = front_desk.get(INDEX_URL).content.decode()
+    assert "Clinic e-mail" in listing and "Failed" in listing and "Sent" in listing
+
+    details = front_desk.get(reverse("consultation_requests:inspect", args=[failed.pk])).content.decode()
+    assert "The mail server did not answer." in details
+    assert "E-mail the clinic again" in details
+
+
+def test_staff_email_the_clinic_again_about_a_request(
+    front_desk, clinic_hours, mailoutbox, django_capture_on_commit_callbacks
+):
+    failed = ConsultationRequestFactory(notification="failed", notification_attempts=6)
+    url = reverse("consultation_requests:resend_email", args=[failed.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = front_desk.post(url, follow=True)
+
+    assert response.status_code == 200
+    assert f"The e-mail about {failed.reference} is queued" in response.content.decode()
+    [message] = mailoutbox
+    assert message.to == ["appointments@clinic.example"] and failed.reference in message.subject
+    failed.refresh_from_db()
+    assert failed.notification == "sent" and failed.notification_attempts == 7
+
+
+def test_staff_who_may_only_view_requests_cannot_resend_their_email(client, django_user_model, mailoutbox):
+    client.force_login(make_user(django_user_model, "viewer", "view_consultationrequest"))
+    consultation = ConsultationRequestFactory(notification="failed")
+
+    details = client.get(reverse("consultation_requests:inspect", args=[consultation.pk])).content.decode()
+    response = client.post(reverse("consultation_requests:resend_email", args=[consultation.pk]))
+
+    assert "E-mail the clinic again" not in details
+    assert response.status_code in (302, 403) and mailoutbox == []
