@@ -210,5 +210,3 @@ CONSULTATION_NOTIFY_EMAIL = os.environ.get("CONSULTATION_NOTIFY_EMAIL", "")
 # The request header a trusted reverse proxy sets to the visitor's address (e.g. X-Forwarded-For);
 # empty: the address of the connection itself. Never set it without such a proxy in front.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
-# django-ratelimit counts in the cache; a cache outage must not stop patients from booking.
-RATELIMIT_FAIL_OPEN = True
