@@ -1,7 +1,11 @@
+from axes.models import AccessAttempt
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from .reports import TranslationStatusReportView
 
@@ -22,3 +26,49 @@ def register_translation_status_urls():
 @hooks.register("register_reports_menu_item")
 def register_translation_status_menu_item():
     return MenuItem(_("Translation status"), reverse("translation_status"), icon_name="globe", order=1000)
+
+
+class SignInLockoutPermissionPolicy(ModelPermissionPolicy):
+    """Failed sign-ins are seen and deleted (which lifts a lock), never added or changed by hand."""
+
+    allowed_actions = ("view", "delete")
+
+    def user_has_permission(self, user, action):
+        return action in self.allowed_actions and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission(
+            [action for action in actions if action in self.allowed_actions]
+        )
+
+
+# Registered before the viewset asks for a policy (Wagtail would otherwise create a default one).
+register_permission_policy(AccessAttempt, SignInLockoutPermissionPolicy(AccessAttempt))
+
+
+class SignInLockoutViewSet(ModelViewSet):
+    """
+    django-axes' record of failed sign-ins (admin users, and page passwords as
+    "page-password:<id>"), one row per account and address: deleting a row lifts its lock.
+    """
+
+    model = AccessAttempt
+    name = "sign_in_lockouts"
+    url_prefix = "sign-in-lockouts"
+    icon = "lock"
+    menu_label = _("Sign-in lockouts")
+    add_to_settings_menu = True
+    add_to_reference_index = False
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
+    search_fields = ["username", "ip_address"]
+    search_backend_name = None  # a plain database filter: axes' model has no search index
+    ordering = ["-attempt_time"]
+    form_fields = []  # nothing is edited
+    inspect_view_enabled = True
+    inspect_view_fields = ["username", "ip_address", "failures_since_start", "attempt_time", "path_info"]
+    copy_view_enabled = False
+
+
+@hooks.register("register_admin_viewset")
+def register_sign_in_lockout_viewset():
+    return SignInLockoutViewSet()
