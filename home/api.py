@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from cms.problems import documented_errors, reject_unknown_parameters
-from cms.schemas import ItemMeta, item_meta
+from cms.schemas import IsoDateTime, ItemMeta, item_meta
 
 from .models import UPCOMING_EXCEPTIONS_DAYS, WEEKDAY_CHOICES, ClinicDetails
 
@@ -116,7 +116,7 @@ def get_clinic(request: HttpRequest):
 def get_opening_hours(
     request: HttpRequest,
     response: HttpResponse,
-    at: Annotated[datetime.datetime | None, Query(description=AT_DESCRIPTION)] = None,
+    at: Annotated[IsoDateTime | None, Query(description=AT_DESCRIPTION)] = None,
 ):
     """
     The weekly sessions, the coming exceptions and the status now, or at the moment `at` asks
