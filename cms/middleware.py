@@ -79,6 +79,8 @@ class LanguageMiddleware(LocaleMiddleware):
 
 
 MAX_NUMBER = 2**31 - 1
+# Search text: the API's `search` (Wagtail's endpoints and the articles'), the site search's `q`.
+SEARCH_PARAMETERS = ("search", "q")
 NUMBER = re.compile(r"^[-+]?\d+$")
 
 
@@ -88,8 +90,8 @@ class InputGuardMiddleware:
     characters in the path, the query string or a cookie (PostgreSQL refuses them in a string,
     SQLite's full-text search fails on them), and, in the API, whole numbers beyond 32 bits in the
     path or the query (Wagtail's own endpoints pass them to the database, where SQLite fails with
-    "datatype mismatch"), and a `site` filter whose port is not a number. The site answers with its 400 page,
-    the API with problem+json.
+    "datatype mismatch"), and a `site` filter whose port is not a number. The site answers with
+    its 400 page, the API with problem+json. Search text is made searchable (searchable_text()).
     """
 
     def __init__(self, get_response):
@@ -101,6 +103,12 @@ class InputGuardMiddleware:
             if is_api(request):
                 return problem(400, f"The {where} cannot contain NUL characters.")
             raise BadRequest(f"NUL character in the {where}.")
+        sent = {key: request.GET.getlist(key) for key in SEARCH_PARAMETERS if key in request.GET}
+        searchable = {key: [searchable_text(value) for value in values] for key, values in sent.items()}
+        if searchable != sent:
+            request.GET = request.GET.copy()
+            for key, values in searchable.items():
+                request.GET.setlist(key, values)
         if is_api(request):
             too_large = out_of_range_number(request)
             if too_large:
@@ -110,6 +118,15 @@ class InputGuardMiddleware:
                 # Wagtail's pages endpoints look the port up as a number and fail on anything else.
                 return problem(400, "site must be a hostname, or hostname:port with a numeric port.")
         return self.get_response(request)
+
+
+def searchable_text(text):
+    """
+    Search text as every search backend can take it. Wagtail's SQLite full-text search wraps each
+    word in double quotes without escaping those inside it (and fails on an odd one), and fails on
+    text that is only spaces. No search here reads quotes as a phrase, so they are spaces.
+    """
+    return text.replace('"', " ").strip()
 
 
 def nul_character_in(request):

@@ -52,6 +52,20 @@ def test_a_nul_character_in_a_cookie_is_a_400(client, demo, path):
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("path", ["/api/v3/images/", "/api/v3/pages/", "/api/v3/articles/", "/en/search/"])
+@pytest.mark.parametrize("text", ['"', 'micro"', '"micro needling', '"micro"', "   "])
+def test_double_quotes_in_search_text_are_searched_for_not_a_server_error(client, demo, path, text):
+    """Found by make fuzz: Wagtail's SQLite search failed on an odd double quote, and on spaces alone."""
+    response = client.get(path, {"q" if path == "/en/search/" else "search": text})
+    assert response.status_code == 200
+
+
+def test_a_quoted_word_finds_what_the_word_finds(client, demo):
+    quoted = client.get("/api/v3/articles/", {"search": '"micro-needling"'}).json()
+    plain = client.get("/api/v3/articles/", {"search": "micro-needling"}).json()
+    assert quoted["count"] == plain["count"] > 0
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
