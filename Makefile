@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-services lint format setup messages browser bench clean
+.PHONY: run test test-services lint format setup messages browser bench fuzz clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -76,6 +76,14 @@ test-services: $(STAMP) messages browser
 bench: $(STAMP) messages
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(PY) benchmarks/run.py
+
+# Property-based fuzzing of the whole API (schemathesis: every check, every phase, stateful too) against
+# gunicorn on 127.0.0.1 serving a throwaway demo site; prints cases run, failures and server errors.
+# FUZZ_EXAMPLES cases per operation (the unit test uses 12), at most FUZZ_SECONDS. See fuzz/run.py.
+FUZZ_EXAMPLES ?= 100
+FUZZ_SECONDS ?= 600
+fuzz: $(STAMP) messages
+	$(PY) fuzz/run.py --max-examples $(FUZZ_EXAMPLES) --max-time $(FUZZ_SECONDS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

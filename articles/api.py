@@ -20,6 +20,8 @@ from cms.pages import find_page_by_path
 from cms.problems import documented_errors, reject_unknown_parameters
 from cms.schemas import (
     BlocksByLanguage,
+    IsoDate,
+    IsoDateTime,
     ItemMeta,
     NumberByLanguage,
     TranslatedText,
@@ -148,13 +150,13 @@ class ArticleFilters(Schema):
     category: str | None = Field(None, description="Category slug.")
     tag: str | None = Field(None, description="Tag slug.")
     author: str | None = Field(None, description="Author slug.")
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
     search: str | None = Field(None, max_length=200, description="Words or word prefixes, any language.")
     ordering: str = Field("-date", pattern=r"^-?date$", description="`date` or `-date` (newest first).")
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=100_000)
-    updated_since: datetime.datetime | None = Field(
+    updated_since: IsoDateTime | None = Field(
         None, description="ISO 8601 with timezone: only what changed since, plus `removed_ids`."
     )
 

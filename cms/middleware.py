@@ -86,27 +86,36 @@ class LanguageMiddleware(LocaleMiddleware):
 
 
 MAX_NUMBER = 2**31 - 1
+# Search text: the API's `search` (Wagtail's endpoints and the articles'), the site search's `q`.
+SEARCH_PARAMETERS = ("search", "q")
 NUMBER = re.compile(r"^[-+]?\d+$")
 
 
 class InputGuardMiddleware:
     """
     Refuses, with a 400, input that databases cannot take and that no honest client sends: NUL
-    characters in the query string (PostgreSQL refuses them in a string, SQLite's full-text search
-    fails on them), and, in the API, whole numbers beyond 32 bits in the path or the query
-    (Wagtail's own endpoints pass them to the database, where SQLite fails with "datatype
-    mismatch"), and a `site` filter whose port is not a number. The site answers with its 400 page,
-    the API with problem+json.
+    characters in the path, the query string or a cookie (PostgreSQL refuses them in a string,
+    SQLite's full-text search fails on them), and, in the API, whole numbers beyond 32 bits in the
+    path or the query (Wagtail's own endpoints pass them to the database, where SQLite fails with
+    "datatype mismatch"), and a `site` filter whose port is not a number. The site answers with
+    its 400 page, the API with problem+json. Search text is made searchable (searchable_text()).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+        where = nul_character_in(request)
+        if where:
             if is_api(request):
-                return problem(400, "Query parameters cannot contain NUL characters.")
-            raise BadRequest("NUL character in the query string.")
+                return problem(400, f"The {where} cannot contain NUL characters.")
+            raise BadRequest(f"NUL character in the {where}.")
+        sent = {key: request.GET.getlist(key) for key in SEARCH_PARAMETERS if key in request.GET}
+        searchable = {key: [searchable_text(value) for value in values] for key, values in sent.items()}
+        if searchable != sent:
+            request.GET = request.GET.copy()
+            for key, values in searchable.items():
+                request.GET.setlist(key, values)
         if is_api(request):
             too_large = out_of_range_number(request)
             if too_large:
@@ -116,6 +125,29 @@ class InputGuardMiddleware:
                 # Wagtail's pages endpoints look the port up as a number and fail on anything else.
                 return problem(400, "site must be a hostname, or hostname:port with a numeric port.")
         return self.get_response(request)
+
+
+def searchable_text(text):
+    """
+    Search text as every search backend can take it. Wagtail's SQLite full-text search wraps each
+    word in double quotes without escaping those inside it (and fails on an odd one), and fails on
+    text that is only spaces. No search here reads quotes as a phrase, so they are spaces.
+    """
+    return text.replace('"', " ").strip()
+
+
+def nul_character_in(request):
+    """
+    Where the request carries a NUL character that could reach the database, or None: the path
+    (an API path segment is looked up as a slug), the query string, or a cookie (the session's).
+    """
+    if "\x00" in request.path_info:
+        return "path"
+    if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+        return "query parameters"
+    if any("\x00" in key or "\x00" in value for key, value in request.COOKIES.items()):
+        return "cookies"
+    return None
 
 
 def out_of_range_number(request):

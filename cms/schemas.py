@@ -1,10 +1,16 @@
-"""API schemas every app's items share: an item's `meta`, and values given in one language or all."""
+"""
+API schemas every app's items share: an item's `meta`, values given in one language or all, and
+the date types their parameters use.
+"""
 
+import datetime
+import re
 from typing import Annotated
 
 from django.conf import settings
 from ninja import Field, Schema
-from pydantic import create_model
+from pydantic import BeforeValidator, create_model
+from pydantic_core import PydanticCustomError
 
 TRANSLATED = (
     "In the requested language; where that has no translation yet, the English value (the field "
@@ -42,6 +48,28 @@ def per_language(description=""):
 
 
 TranslatedText = translated(str, TextByLanguage)
+
+# Pydantic reads a number as a Unix timestamp: "0.5" would be 1970-01-01T00:00:00.5Z.
+NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
+
+
+def iso_8601_only(expected):
+    """A validator that lets only ISO 8601 text through (`expected` says what to send), not numbers."""
+
+    def check(value):
+        if isinstance(value, (int, float)) or (isinstance(value, str) and NUMBER.match(value)):
+            raise PydanticCustomError("iso_8601", "Expected {expected}.", {"expected": expected})
+        return value
+
+    return check
+
+
+# Dates and times in query parameters: ISO 8601 only, never a number.
+IsoDateTime = Annotated[
+    datetime.datetime,
+    BeforeValidator(iso_8601_only("an ISO 8601 date and time with timezone, e.g. 2024-01-31T10:00:00+05:30")),
+]
+IsoDate = Annotated[datetime.date, BeforeValidator(iso_8601_only("a date as YYYY-MM-DD, e.g. 2024-01-31"))]
 
 
 class ItemMeta(Schema):

@@ -9,7 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms import views
+from cms import logins, views
 from cms.api import api
 from cms.sitemaps import TranslatedSitemap
 
@@ -32,10 +32,19 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Wagtail's front-end patterns, with page serving swapped for ours (which redirects a path given
-# in another language's slugs). It keeps Wagtail's name, so page.url still reverses to it.
+# in another language's slugs) and the page-password form for one that counts failed passwords
+# (cms/logins.py). They keep Wagtail's names, so page.url and the password form still reverse to them.
+OWN_VIEWS = {"wagtail_serve", "wagtailcore_authenticate_with_password"}
 wagtail_frontend_patterns = [
-    pattern for pattern in wagtail_urls.urlpatterns if getattr(pattern, "name", "") != "wagtail_serve"
-] + [re_path(wagtail_urls.serve_pattern, views.serve, name="wagtail_serve")]
+    pattern for pattern in wagtail_urls.urlpatterns if getattr(pattern, "name", "") not in OWN_VIEWS
+] + [
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        logins.authenticate_with_password,
+        name="wagtailcore_authenticate_with_password",
+    ),
+    re_path(wagtail_urls.serve_pattern, views.serve, name="wagtail_serve"),
+]
 
 # Every page is served at /en/<english path>/ and /ta/<tamil path>/; `/` and unprefixed paths
 # redirect by the visitor's language cookie, then Accept-Language, then English.

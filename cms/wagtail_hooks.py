@@ -1,3 +1,4 @@
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import path, reverse
@@ -6,6 +7,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from .dashboard import NeedsAttentionPanel, dashboard_items
 from .editing import copy_stream_field
@@ -79,3 +83,49 @@ def editor_languages():
         static("cms/editor/languages.js"),
         static("cms/editor/languages.css"),
     )
+
+
+class SignInLockoutPermissionPolicy(ModelPermissionPolicy):
+    """Failed sign-ins are seen and deleted (which lifts a lock), never added or changed by hand."""
+
+    allowed_actions = ("view", "delete")
+
+    def user_has_permission(self, user, action):
+        return action in self.allowed_actions and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission(
+            [action for action in actions if action in self.allowed_actions]
+        )
+
+
+# Registered before the viewset asks for a policy (Wagtail would otherwise create a default one).
+register_permission_policy(AccessAttempt, SignInLockoutPermissionPolicy(AccessAttempt))
+
+
+class SignInLockoutViewSet(ModelViewSet):
+    """
+    django-axes' record of failed sign-ins (admin users, and page passwords as
+    "page-password:<id>"), one row per account and address: deleting a row lifts its lock.
+    """
+
+    model = AccessAttempt
+    name = "sign_in_lockouts"
+    url_prefix = "sign-in-lockouts"
+    icon = "lock"
+    menu_label = _("Sign-in lockouts")
+    add_to_settings_menu = True
+    add_to_reference_index = False
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
+    search_fields = ["username", "ip_address"]
+    search_backend_name = None  # a plain database filter: axes' model has no search index
+    ordering = ["-attempt_time"]
+    form_fields = []  # nothing is edited
+    inspect_view_enabled = True
+    inspect_view_fields = ["username", "ip_address", "failures_since_start", "attempt_time", "path_info"]
+    copy_view_enabled = False
+
+
+@hooks.register("register_admin_viewset")
+def register_sign_in_lockout_viewset():
+    return SignInLockoutViewSet()

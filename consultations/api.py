@@ -17,13 +17,18 @@ from ninja.decorators import decorate_view
 from pydantic import ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from cms.clients import client_ip
 from cms.problems import documented_errors, problem, problem_doc
 from home.models import ClinicDetails
 
 from .forms import ConsultationRequestForm
 from .models import ConsultationRequest
-from .ratelimit import client_ip
-from .services import InvalidConsultationRequest, RateLimited, submit_consultation_request
+from .services import (
+    IdempotencyKeyReused,
+    InvalidConsultationRequest,
+    RateLimited,
+    submit_consultation_request,
+)
 
 router = Router(tags=["consultations"])
 
@@ -148,13 +153,22 @@ def json_object_body(max_bytes):
 
 IDEMPOTENCY_KEY_DESCRIPTION = (
     "Send the same key when retrying: the first request's result comes back and no second request "
-    f"is stored. 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} printable characters."
+    "is stored. Keys are your own (per API token, else per address) and are kept for 24 hours; the "
+    f"same key with other details is a 422. 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} printable characters."
 )
+
+
+def bearer_token(request):
+    """The API token the client sent, if any (this endpoint needs none; it only scopes idempotency keys)."""
+    scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
 
 ERRORS = documented_errors(413, 415, 429)["responses"] | {
     "400": problem_doc("The body is not a JSON object, or a header is malformed."),
     "422": problem_doc(
-        "Some fields are wrong: `errors` lists each, with the form's message in the requested language."
+        "Some fields are wrong: `errors` lists each, with the form's message in the requested language. "
+        "Or the Idempotency-Key was already used with other details (`errors` points to the header)."
     ),
 }
 
@@ -191,7 +205,11 @@ def create_consultation_request(
             client_ip=client_ip(request),
             source=ConsultationRequest.Source.API,
             idempotency_key=key,
+            client_token=bearer_token(request),
         )
+    except IdempotencyKeyReused as error:
+        where = ["header", "Idempotency-Key"]
+        return problem(422, error.message, errors=[{"type": "reused", "loc": where, "msg": error.message}])
     except RateLimited as error:
         response = problem(429, error.message)
         response["Retry-After"] = str(error.retry_after)

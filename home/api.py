@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 
 from cms.i18n import content_languages
 from cms.problems import documented_errors, reject_unknown_parameters
-from cms.schemas import ItemMeta, TranslatedText, item_meta, per_language
+from cms.schemas import IsoDateTime, ItemMeta, TranslatedText, item_meta, per_language
 
 from .models import UPCOMING_EXCEPTIONS_DAYS, WEEKDAY_CHOICES, ClinicDetails
 
@@ -118,7 +118,7 @@ def get_clinic(request: HttpRequest):
 def get_opening_hours(
     request: HttpRequest,
     response: HttpResponse,
-    at: Annotated[datetime.datetime | None, Query(description=AT_DESCRIPTION)] = None,
+    at: Annotated[IsoDateTime | None, Query(description=AT_DESCRIPTION)] = None,
 ):
     """
     The weekly sessions, the coming exceptions and the status now, or at the moment `at` asks

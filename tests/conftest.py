@@ -85,7 +85,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def restore_wagtail_roots():
     """
     Create what Wagtail's own migrations put in the database, where it is missing: the default locale,
-    the root collection and the root page. A transactional test empties every table when it ends.
+    the root collection, the root page, and the default site on a welcome page. A transactional test
+    empties every table when it ends.
     """
     locale, _ = Locale.objects.get_or_create(
         language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
@@ -93,7 +94,9 @@ def restore_wagtail_roots():
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
     if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+        welcome = root.add_child(instance=Page(title="Welcome to your new Wagtail site!", slug="home"))
+        Site.objects.create(hostname="localhost", root_page=welcome, is_default_site=True)
         call_command("set_translation_url_paths", verbosity=0)
 
 
@@ -217,6 +220,7 @@ def _demo_content_only_where_asked(request):
     switch = request.getfixturevalue("demo_content_switch")
     if is_transactional(item):
         request.getfixturevalue("db")
+        restore_wagtail_roots()  # an earlier transactional test may have emptied the database
         remove_demo_content()  # committed: the test empties the database when it ends anyway
     elif switch.hiding:
         pass  # the test's transaction will be (or, with a django_db marker, is) within the switch's

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values that differ per machine come from the environment."""
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_filters",
     "corsheaders",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -94,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: it turns a sign-in refused for too many failures into the lockout answer (cms/logins.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -152,10 +156,30 @@ PUBLIC_CACHE_PATHS = ["/api/"]  # the languages' prefixes are added below, once 
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # 12 characters: short guessable ones ("clinic123", "skinclinic") are refused outright.
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Failed sign-ins (the admin, and pages protected by a password: cms/logins.py) are counted by
+# django-axes per address and per account: after AXES_FAILURE_LIMIT failures either is locked for
+# AXES_COOLOFF_TIME, even with the right password. An administrator lifts a lock sooner under
+# Settings → Sign-in lockouts, or with `manage.py axes_reset_username <name>` / `axes_reset_ip <address>`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "cms.logins.address_for_axes"
+AXES_LOCKOUT_CALLABLE = "cms.logins.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Retrying while locked does not push the end of the lock further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Only failures are kept (and deleted with the lock): no log of every sign-in.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Languages: English is the default and the fallback; Tamil is the clinic's second language.
 LANGUAGE_CODE = "en"
@@ -231,8 +255,5 @@ EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 # The request header a trusted reverse proxy sets to the visitor's address (e.g. X-Forwarded-For);
 # empty: the address of the connection itself. Never set it without such a proxy in front.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
-# django-ratelimit counts in the cache; a cache outage must not stop patients from booking.
-RATELIMIT_FAIL_OPEN = True
-
 # Webhooks (the webhooks app): how long a receiver has to answer one delivery, in seconds.
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))

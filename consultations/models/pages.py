@@ -1,5 +1,8 @@
 """The "Book a Consultation" page of the site: the form, then the thank-you page."""
 
+import re
+import secrets
+
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.utils.cache import add_never_cache_headers
@@ -12,15 +15,29 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.clients import client_ip
 from cms.pages import LinkedFromEveryPageMixin, TranslatedSlugMixin
 from home.models import ClinicDetails
 
 from ..forms import ConsultationRequestForm
-from ..ratelimit import client_ip
-from ..services import InvalidConsultationRequest, RateLimited, submit_consultation_request
+from ..services import (
+    IdempotencyKeyReused,
+    InvalidConsultationRequest,
+    RateLimited,
+    submit_consultation_request,
+)
 
 # The session key that carries the reference from the form to the thank-you page.
 SESSION_REFERENCE_KEY = "consultation_reference"
+# The hidden field with the form's one-time key: sending the same form twice stores one request.
+FORM_KEY_FIELD = "form_key"
+FORM_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def form_key(request):
+    """The one-time key of the form being sent, or a new one for a new form."""
+    sent = request.POST.get(FORM_KEY_FIELD, "") if request.method == "POST" else ""
+    return sent if FORM_KEY.match(sent) else secrets.token_urlsafe(16)
 
 
 class BookingPage(LinkedFromEveryPageMixin, TranslatedSlugMixin, RoutablePageMixin, Page):
@@ -90,12 +107,19 @@ class BookingPage(LinkedFromEveryPageMixin, TranslatedSlugMixin, RoutablePageMix
         # The clinic's own hours (and e-mail): those of this request's site, as the footer shows.
         clinic = ClinicDetails.for_request(request)
         language = get_language()
+        key = form_key(request)
         rate_limit_message = ""
         retry_after = None
         if request.method == "POST":
             try:
+                # The form's own key: a double click, or the browser sending the form again, stores
+                # one request and shows its thank-you page again.
                 consultation = submit_consultation_request(
-                    request.POST, clinic=clinic, language=language, client_ip=client_ip(request)
+                    request.POST,
+                    clinic=clinic,
+                    language=language,
+                    client_ip=client_ip(request),
+                    idempotency_key=key,
                 )
             except InvalidConsultationRequest as error:
                 form = error.form
@@ -103,6 +127,17 @@ class BookingPage(LinkedFromEveryPageMixin, TranslatedSlugMixin, RoutablePageMix
                 form = ConsultationRequestForm(request.POST, hours=clinic.hours, language=language)
                 rate_limit_message = error.message
                 retry_after = error.retry_after
+            except IdempotencyKeyReused:
+                # Sent before with other details (changed after going back): a new form, a new key.
+                form = ConsultationRequestForm(request.POST, hours=clinic.hours, language=language)
+                form.add_error(
+                    None,
+                    _(
+                        "You already sent this form with other details. Please check your details "
+                        "and send the form again to make a new request."
+                    ),
+                )
+                key = secrets.token_urlsafe(16)
             else:
                 request.session[SESSION_REFERENCE_KEY] = consultation.reference
                 # 303: the browser fetches the thank-you page with GET, so reloading it resends nothing.
@@ -112,7 +147,13 @@ class BookingPage(LinkedFromEveryPageMixin, TranslatedSlugMixin, RoutablePageMix
         else:
             form = ConsultationRequestForm(hours=clinic.hours, language=language)
         response = self.render(
-            request, context_overrides={"form": form, "rate_limit_message": rate_limit_message}
+            request,
+            context_overrides={
+                "form": form,
+                "form_key": key,
+                "form_key_field": FORM_KEY_FIELD,
+                "rate_limit_message": rate_limit_message,
+            },
         )
         add_never_cache_headers(response)  # the form carries a CSRF token
         if retry_after is not None:

@@ -90,15 +90,6 @@ class ConsultationRequest(models.Model):
         _("staff notes"), blank=True, help_text=_("For the clinic's staff only, e.g. “Called, no answer”.")
     )
     source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.SITE)
-    idempotency_key = models.CharField(
-        _("idempotency key"),
-        max_length=100,
-        unique=True,
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("Sent by an API client so that a retried request is stored only once."),
-    )
     notification = models.CharField(
         _("clinic e-mail"),
         max_length=10,

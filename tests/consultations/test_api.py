@@ -165,6 +165,50 @@ def test_a_retried_post_with_the_same_idempotency_key_returns_the_first_result(c
     assert ConsultationRequest.objects.count() == 2
 
 
+def test_another_clients_request_with_the_same_key_is_its_own(client, payload):
+    """Alice's app and Bob's, at other addresses, both send "order-1": each gets its own request."""
+    alice = post(client, payload, HTTP_IDEMPOTENCY_KEY="order-1", REMOTE_ADDR="192.0.2.10")
+    bob = post(
+        client,
+        {**payload, "name": "Bob", "phone": "91234 56789", "preferred_session": "16:00"},
+        HTTP_IDEMPOTENCY_KEY="order-1",
+        REMOTE_ADDR="192.0.2.20",
+    )
+
+    assert alice.status_code == bob.status_code == 201
+    assert bob.json()["reference"] != alice.json()["reference"]
+    assert bob.json()["preferred_session"] == "16:00"
+    assert sorted(ConsultationRequest.objects.values_list("name", flat=True)) == ["Bob", "Kavya Raman"]
+
+
+def test_the_same_key_with_another_body_is_a_422_and_stores_nothing(client, payload):
+    first = post(client, payload, HTTP_IDEMPOTENCY_KEY="order-1")
+    bob = {**payload, "name": "Bob", "preferred_session": "16:00"}
+    other = post(client, bob, HTTP_IDEMPOTENCY_KEY="order-1")
+
+    assert first.status_code == 201
+    assert other.status_code == 422
+    assert other["Content-Type"].startswith("application/problem+json")
+    problem = other.json()
+    assert "already used for a request with other details" in problem["detail"]
+    assert problem["errors"][0]["loc"] == ["header", "Idempotency-Key"]
+    assert first.json()["reference"] not in other.content.decode()  # nothing of the first request leaks
+    assert list(ConsultationRequest.objects.values_list("name", flat=True)) == ["Kavya Raman"]
+
+
+def test_keys_are_scoped_to_the_api_token_when_one_is_sent(client, payload):
+    app_one = {"HTTP_IDEMPOTENCY_KEY": "order-1", "HTTP_AUTHORIZATION": "Bearer app-one"}
+    app_two = {"HTTP_IDEMPOTENCY_KEY": "order-1", "HTTP_AUTHORIZATION": "Bearer app-two"}
+    one = post(client, payload, **app_one)
+    two = post(client, {**payload, "name": "Bob"}, **app_two)
+    again = post(client, payload, **app_one, REMOTE_ADDR="192.0.2.99")
+
+    assert one.status_code == two.status_code == again.status_code == 201
+    assert two.json()["reference"] != one.json()["reference"]
+    assert again.json()["reference"] == one.json()["reference"]  # the same app, from another address
+    assert ConsultationRequest.objects.count() == 2
+
+
 def test_a_malformed_idempotency_key_is_a_400(client, payload):
     response = post(client, payload, HTTP_IDEMPOTENCY_KEY="k" * 101)
     assert response.status_code == 400
@@ -208,35 +252,59 @@ def test_the_endpoint_is_in_the_openapi_document(client, clinic_hours):
     assert schema["properties"]["reason"]["maxLength"] == 2000
 
 
-@pytest.mark.django_db(transaction=True)
-def test_fifty_concurrent_requests_give_exactly_fifty_rows(live_server, payload, settings):
-    if connection.vendor == "sqlite":
-        pytest.skip(
-            "SQLite's shared in-memory test database locks under concurrent writes; "
-            "CI runs this on PostgreSQL (make test-services)"
-        )
-    settings.CONSULTATION_RATE_LIMIT = None
+def send_at_once(url, bodies):
+    """POST each JSON body to `url` from its own thread, all at once; the status codes, in any order."""
+    start = threading.Barrier(len(bodies))
     statuses = []
 
-    def send(n):
+    def send(body):
         request = urllib.request.Request(
-            live_server.url + URL,
-            data=json.dumps({**payload, "name": f"Patient {n}"}).encode(),
-            headers={"Content-Type": "application/json"},
-            method="POST",
+            url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
         )
+        start.wait()
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 statuses.append(response.status)
         except urllib.error.HTTPError as error:
             statuses.append(error.code)
 
-    threads = [threading.Thread(target=send, args=(n,)) for n in range(50)]
+    threads = [threading.Thread(target=send, args=(body,)) for body in bodies]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    return statuses
+
+
+def skip_on_sqlite():
+    if connection.vendor == "sqlite":
+        pytest.skip(
+            "SQLite's shared in-memory test database locks under concurrent writes; "
+            "CI runs this on PostgreSQL (make test-services)"
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_requests_give_exactly_fifty_rows(live_server, payload, settings):
+    skip_on_sqlite()
+    settings.CONSULTATION_RATE_LIMIT = None
+
+    statuses = send_at_once(live_server.url + URL, [{**payload, "name": f"Patient {n}"} for n in range(50)])
 
     assert statuses.count(201) == 50
     assert ConsultationRequest.objects.count() == 50
     assert ConsultationRequest.objects.values("reference").distinct().count() == 50
+
+
+@pytest.mark.django_db(transaction=True)
+def test_thirty_concurrent_requests_from_one_address_against_five_an_hour_store_exactly_five(
+    live_server, payload, settings
+):
+    """The live server answers each request in a thread of its own; make test-services counts in Redis."""
+    skip_on_sqlite()
+    settings.CONSULTATION_RATE_LIMIT = "5/h"
+
+    statuses = send_at_once(live_server.url + URL, [{**payload, "name": f"Patient {n}"} for n in range(30)])
+
+    assert sorted(statuses) == [201] * 5 + [429] * 25
+    assert ConsultationRequest.objects.count() == 5

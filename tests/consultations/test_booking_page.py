@@ -300,6 +300,53 @@ def test_invalid_attempts_do_not_use_up_the_rate_limit(client, booking_page, val
     assert post(client, booking_page, "en", valid_data).status_code == 303
 
 
+def form_key(html):
+    return re.search(r'name="form_key" value="([^"]+)"', html).group(1)
+
+
+def test_a_form_sent_twice_stores_one_request_and_shows_its_thank_you_page_again(
+    client, booking_page, valid_data
+):
+    key = form_key(client.get(url_in(booking_page, "en")).content.decode())
+
+    first = post(client, booking_page, "en", {**valid_data, "form_key": key})
+    again = post(Client(), booking_page, "en", {**valid_data, "form_key": key})  # e.g. a double click
+
+    assert first.status_code == again.status_code == 303
+    consultation = ConsultationRequest.objects.get()
+    assert consultation.reference in client.get(first["Location"]).content.decode()
+
+
+def test_each_new_form_has_a_new_key(client, booking_page):
+    first = form_key(client.get(url_in(booking_page, "en")).content.decode())
+    second = form_key(client.get(url_in(booking_page, "en")).content.decode())
+    assert first != second
+
+
+def test_a_form_sent_again_with_other_details_asks_to_send_it_as_a_new_request(
+    client, booking_page, valid_data
+):
+    key = form_key(client.get(url_in(booking_page, "ta")).content.decode())
+    post(client, booking_page, "ta", {**valid_data, "form_key": key})
+
+    changed = post(client, booking_page, "ta", {**valid_data, "name": "Bob", "form_key": key})
+    html = changed.content.decode()
+
+    assert changed.status_code == 200
+    assert "இந்தப் படிவத்தை ஏற்கெனவே வேறு விவரங்களுடன் அனுப்பியுள்ளீர்கள்." in html
+    assert ConsultationRequest.objects.count() == 1
+    new_key = form_key(html)
+    assert new_key != key
+    resent = post(client, booking_page, "ta", {**valid_data, "name": "Bob", "form_key": new_key})
+    assert resent.status_code == 303
+    assert ConsultationRequest.objects.count() == 2
+
+
+def test_a_form_without_a_key_still_works(client, booking_page, valid_data):
+    assert post(client, booking_page, "en", {**valid_data, "form_key": "not a key!"}).status_code == 303
+    assert ConsultationRequest.objects.count() == 1
+
+
 def test_no_rate_limit_when_it_is_turned_off(client, booking_page, valid_data, settings):
     settings.CONSULTATION_RATE_LIMIT = None
     for _ in range(7):

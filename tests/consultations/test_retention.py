@@ -10,7 +10,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
-from consultations.models import ConsultationRequest
+from consultations.models import ConsultationRequest, IdempotencyKey
 from tests.factories import ConsultationRequestFactory
 
 
@@ -82,3 +82,16 @@ def test_zero_days_is_refused(db):
     with pytest.raises(CommandError):
         purge("--days", "0")
     assert ConsultationRequest.objects.count() == 1
+
+
+def test_idempotency_keys_are_forgotten_after_24_hours(db):
+    consultation = received_days_ago(3)
+    hashes = {"client": "a" * 64, "fingerprint": "f" * 64, "consultation": consultation}
+    old = IdempotencyKey.objects.create(key="old", **hashes)
+    fresh = IdempotencyKey.objects.create(key="new", **hashes)
+    IdempotencyKey.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(hours=25))
+
+    purge()
+
+    assert list(IdempotencyKey.objects.all()) == [fresh]
+    assert ConsultationRequest.objects.filter(pk=consultation.pk).exists()

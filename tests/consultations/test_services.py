@@ -4,9 +4,15 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from consultations.models import ConsultationRequest
-from consultations.services import InvalidConsultationRequest, RateLimited, submit_consultation_request
+from consultations.models import ConsultationRequest, IdempotencyKey
+from consultations.services import (
+    IdempotencyKeyReused,
+    InvalidConsultationRequest,
+    RateLimited,
+    submit_consultation_request,
+)
 from consultations.validators import normalise_indian_phone
 from home.models import ClinicDetails
 from tests.factories import OpeningExceptionFactory
@@ -155,13 +161,82 @@ def test_the_last_bookable_day_is_eight_weeks_ahead(clinic_hours, valid_data):
     assert submit({**valid_data, "preferred_date": last_day.isoformat()}).preferred_date == last_day
 
 
-def test_a_repeated_idempotency_key_returns_the_first_request(clinic_hours, valid_data):
+def test_a_repeated_idempotency_key_with_the_same_fields_returns_the_first_request(clinic_hours, valid_data):
     first = submit(valid_data, idempotency_key="app-123")
-    again = submit({**valid_data, "name": "Someone else"}, idempotency_key="app-123")
+    again = submit(dict(valid_data), idempotency_key="app-123")
 
     assert again.pk == first.pk and again.reference == first.reference
-    assert again.name == "Kavya Raman"  # the first request's, not the retry's
     assert ConsultationRequest.objects.count() == 1
+
+
+def test_the_same_key_with_other_fields_is_refused_and_nothing_is_stored(clinic_hours, valid_data):
+    first = submit(valid_data, idempotency_key="order-1")
+    with pytest.raises(IdempotencyKeyReused) as error:
+        submit({**valid_data, "name": "Bob", "phone": "91234 56789"}, idempotency_key="order-1")
+
+    assert "already used for a request with other details" in error.value.message
+    assert list(ConsultationRequest.objects.all()) == [first]
+
+
+def test_the_refusal_is_in_the_language_of_the_request(clinic_hours, valid_data):
+    submit(valid_data, idempotency_key="order-1")
+    with pytest.raises(IdempotencyKeyReused) as error:
+        submit({**valid_data, "name": "Bob"}, language="ta", idempotency_key="order-1")
+    assert any("\u0b80" <= ch <= "\u0bff" for ch in error.value.message)
+
+
+def test_keys_belong_to_their_client_the_token_else_the_address(clinic_hours, valid_data):
+    alice = submit(valid_data, idempotency_key="order-1")
+    bob = submit_consultation_request(
+        {**valid_data, "name": "Bob"},
+        clinic=ClinicDetails.for_request(None),
+        language="en",
+        client_ip="198.51.100.7",
+        idempotency_key="order-1",
+    )
+    app_one = submit({**valid_data, "name": "App one"}, idempotency_key="order-1", client_token="token-one")
+    app_two = submit({**valid_data, "name": "App two"}, idempotency_key="order-1", client_token="token-two")
+
+    assert len({alice.pk, bob.pk, app_one.pk, app_two.pk}) == 4
+    assert sorted(ConsultationRequest.objects.values_list("name", flat=True)) == [
+        "App one",
+        "App two",
+        "Bob",
+        "Kavya Raman",
+    ]
+
+
+def test_a_key_is_forgotten_after_24_hours(clinic_hours, valid_data):
+    first = submit(valid_data, idempotency_key="order-1")
+    IdempotencyKey.objects.update(created_at=timezone.now() - datetime.timedelta(hours=24, minutes=1))
+
+    later = submit({**valid_data, "name": "Bob"}, idempotency_key="order-1")
+
+    assert later.pk != first.pk and later.name == "Bob"
+    assert IdempotencyKey.objects.get().consultation == later
+
+
+def test_neither_the_address_nor_the_token_is_stored_with_a_key(clinic_hours, valid_data):
+    submit(valid_data, idempotency_key="order-1", client_token="secret-token")
+    stored = IdempotencyKey.objects.get()
+    assert "secret-token" not in stored.client and "192.0.2.1" not in stored.client
+    assert len(stored.client) == len(stored.fingerprint) == 64
+
+
+def test_a_repeated_request_does_not_use_up_the_rate_limit(clinic_hours, valid_data, settings):
+    settings.CONSULTATION_RATE_LIMIT = "1/h"
+    first = submit(valid_data, idempotency_key="order-1")
+    assert submit(valid_data, idempotency_key="order-1") == first
+    with pytest.raises(RateLimited):
+        submit(valid_data, idempotency_key="order-2")
+
+
+def test_an_invalid_request_gives_its_place_back(clinic_hours, valid_data, settings):
+    settings.CONSULTATION_RATE_LIMIT = "1/h"
+    for _ in range(3):
+        with pytest.raises(InvalidConsultationRequest):
+            submit({**valid_data, "consent": ""})
+    assert submit(valid_data).pk is not None
 
 
 def test_the_rate_limit_raises_with_the_seconds_to_wait(clinic_hours, valid_data, settings):

@@ -1,4 +1,7 @@
-"""Delete consultation requests older than the retention period: they hold patients' personal data."""
+"""
+Delete consultation requests older than the retention period (they hold patients' personal data),
+and the idempotency keys that have expired.
+"""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -8,7 +11,7 @@ from django.db.models import CharField
 from django.db.models.functions import Cast
 from wagtail.models import ModelLogEntry
 
-from consultations.models import ConsultationRequest
+from consultations.models import ConsultationRequest, IdempotencyKey
 
 
 class Command(BaseCommand):
@@ -40,5 +43,6 @@ class Command(BaseCommand):
             content_type = ContentType.objects.get_for_model(ConsultationRequest)
             ModelLogEntry.objects.filter(content_type=content_type, object_id__in=ids).delete()
             _total, per_model = expired.delete()
+            IdempotencyKey.objects.expired().delete()
         deleted = per_model.get(ConsultationRequest._meta.label, 0)
         self.stdout.write(f"Deleted {deleted} consultation requests older than {days} days.")

@@ -1,0 +1,131 @@
+"""
+Input no honest client sends is a clear 4xx, never a server error, on SQLite and PostgreSQL alike:
+NUL characters (PostgreSQL refuses them in any string), numbers where a date is expected, and
+JSON nested thousands of levels deep.
+"""
+
+import pytest
+from wagtail.models import APIToken
+
+from articles.models import ArticlePage
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v3/authors/%00/",
+        "/api/v3/authors/janani%00palanivel/",
+        "/api/v3/articles/find/?path=/en/blog/%00/",
+        "/api/v3/snippets/articles.Author/%00/",
+        "/api/v3/pages/find/?html_path=/en/%00/",
+    ],
+)
+def test_a_nul_character_in_an_api_path_or_query_is_a_400_problem(client, demo, path):
+    response = client.get(path)
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert "NUL" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("/en/blog/%00/", "Bad request"),
+        ("/en/blog/a%00b/", "Bad request"),
+        ("/ta/vlaipptivu/%00/", "தவறான கோரிக்கை"),
+        ("/en/search/%00", "Bad request"),
+    ],
+)
+def test_a_nul_character_in_a_sites_path_is_a_400_page_in_the_visitors_language(client, demo, path, text):
+    response = client.get(path)
+
+    assert response.status_code == 400
+    assert "text/html" in response["Content-Type"]
+    assert text in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/en/", "/api/v3/articles/", "/admin/login/"])
+def test_a_nul_character_in_a_cookie_is_a_400(client, demo, path):
+    """The session cookie is looked up in the database: PostgreSQL failed on it."""
+    response = client.get(path, HTTP_COOKIE="sessionid=abcdefghij\x00klmnop")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/api/v3/images/", "/api/v3/pages/", "/api/v3/articles/", "/en/search/"])
+@pytest.mark.parametrize("text", ['"', 'micro"', '"micro needling', '"micro"', "   "])
+def test_double_quotes_in_search_text_are_searched_for_not_a_server_error(client, demo, path, text):
+    """Found by make fuzz: Wagtail's SQLite search failed on an odd double quote, and on spaces alone."""
+    response = client.get(path, {"q" if path == "/en/search/" else "search": text})
+    assert response.status_code == 200
+
+
+def test_a_quoted_word_finds_what_the_word_finds(client, demo):
+    quoted = client.get("/api/v3/articles/", {"search": '"micro-needling"'}).json()
+    plain = client.get("/api/v3/articles/", {"search": "micro-needling"}).json()
+    assert quoted["count"] == plain["count"] > 0
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"updated_since": "0.5"}, "an ISO 8601 date and time with timezone"),
+        ({"updated_since": "1700000000"}, "an ISO 8601 date and time with timezone"),
+        ({"updated_since": "-1e9"}, "an ISO 8601 date and time with timezone"),
+        ({"date_from": "0"}, "a date as YYYY-MM-DD"),
+        ({"date_to": "1699920000"}, "a date as YYYY-MM-DD"),
+    ],
+)
+def test_a_number_is_not_taken_for_a_date(client, demo, query, expected):
+    response = client.get("/api/v3/articles/", query)
+
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["loc"] == ["query", next(iter(query))]
+    assert expected in error["msg"]
+
+
+def test_the_moment_asked_about_is_not_a_number_either(client, demo):
+    response = client.get("/api/v3/opening-hours/", {"at": "0.5"})
+
+    assert response.status_code == 422
+    assert "2024-01-31T10:00:00+05:30" in response.json()["errors"][0]["msg"]
+
+
+def test_iso_dates_still_filter(client, demo):
+    since = client.get("/api/v3/articles/", {"updated_since": "2000-01-01T00:00:00Z"})
+    dated = client.get("/api/v3/articles/", {"date_from": "2022-08-04", "date_to": "2022-08-04"})
+
+    assert since.status_code == dated.status_code == 200
+    assert since.json()["count"] == ArticlePage.objects.live().count()
+    assert [item["date"] for item in dated.json()["items"]] == ["2022-08-04"]
+
+
+def nested(levels, kind):
+    """A JSON object whose `name` is `levels` arrays or objects deep (16 KB for 8,000 arrays)."""
+    inner = "[" * levels + "]" * levels if kind == "arrays" else '{"a":' * levels + "1" + "}" * levels
+    return '{"name": ' + inner + "}"
+
+
+@pytest.mark.parametrize(("levels", "kind"), [(8000, "arrays"), (2700, "objects")])
+def test_deeply_nested_json_is_a_400_problem(client, demo, levels, kind):
+    body = nested(levels, kind)
+    assert len(body) < 16 * 1024  # within the endpoint's size limit: the nesting is what is refused
+    response = client.post("/api/v3/consultation-requests/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["detail"].startswith("Cannot parse request body")
+
+
+def test_deeply_nested_json_to_wagtails_write_endpoints_is_a_400_problem(client, demo, django_user_model):
+    editor = django_user_model.objects.create_superuser("editor", "editor@example.org", "pw")
+    _token, plaintext = APIToken.create_token(user=editor, name="fuzz")
+    body = nested(8000, "arrays")
+
+    for path in ["/api/v3/pages/", "/api/v3/snippets/articles.Author/", "/api/v3/redirects/"]:
+        response = client.post(
+            path, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {plaintext}"
+        )
+        assert response.status_code == 400, path
+        assert response["Content-Type"].startswith("application/problem+json")
