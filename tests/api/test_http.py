@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.cache import caches
-from wagtail.models import APIToken
 
 from articles.models import ArticlePage
 from tests.factories import ArticlePageFactory
@@ -109,13 +108,6 @@ def test_cors_allows_listed_origins_only(client, demo, settings):
     assert allowed["Access-Control-Allow-Origin"] == "https://app.example.org"
     assert "Access-Control-Allow-Origin" not in refused
     assert "Access-Control-Allow-Origin" not in site
-
-
-@pytest.fixture
-def editor_token(demo, django_user_model):
-    editor = django_user_model.objects.create_superuser("editor", "editor@example.org", "pw")
-    _token, plaintext = APIToken.create_token(user=editor, name="preview")
-    return plaintext
 
 
 def test_an_editor_token_previews_the_latest_draft_in_either_language(client, editor_token):

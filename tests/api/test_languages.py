@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import APIToken, Site
+from wagtail.models import Site
 
 from home.models import ClinicDetails
 from tests.clinic_time import MONDAY, ist
@@ -225,11 +225,10 @@ def test_messages_with_every_language_follow_accept_language(client, clinic):
 
 
 def test_wagtails_own_endpoints_answer_every_language_in_one_and_say_which(
-    client, translated, django_user_model
+    client, translated, editor_authorization
 ):
-    editor = django_user_model.objects.create_superuser("editor", "editor@example.org", "pw")
-    _token, plaintext = APIToken.create_token(user=editor, name="tools")  # /pages/ is for editors' tools
-    response = client.get("/api/v3/pages/", {"lang": "*"}, HTTP_AUTHORIZATION=f"Bearer {plaintext}")
+    # /pages/ is for editors' tools
+    response = client.get("/api/v3/pages/", {"lang": "*"}, HTTP_AUTHORIZATION=editor_authorization)
 
     assert response.status_code == 200
     assert response["Content-Language"] == "en"

@@ -4,7 +4,7 @@ the one documented way, which says its language and fallbacks. Absolute URLs use
 """
 
 import pytest
-from wagtail.models import APIToken, Site
+from wagtail.models import Site
 
 from articles.models import ArticlePage
 
@@ -17,13 +17,6 @@ def seed(demo):
     return ArticlePage.objects.get(slug_en=SEED_SLUG)
 
 
-@pytest.fixture
-def editor_token(demo, django_user_model):
-    editor = django_user_model.objects.create_superuser("editor", "editor@example.org", "pw")
-    _token, plaintext = APIToken.create_token(user=editor, name="tools")
-    return f"Bearer {plaintext}"
-
-
 @pytest.mark.parametrize("path", PAGE_READS)
 def test_anonymous_clients_are_sent_to_the_articles_endpoint(client, seed, path):
     response = client.get(path.format(seed=seed.pk), HTTP_ACCEPT_LANGUAGE="ta")
@@ -34,9 +27,11 @@ def test_anonymous_clients_are_sent_to_the_articles_endpoint(client, seed, path)
     assert "Cache-Control" not in response or "public" not in response["Cache-Control"]
 
 
-def test_an_editors_token_still_reads_pages(client, seed, editor_token):
-    listing = client.get("/api/v3/pages/", {"type": "articles.ArticlePage"}, HTTP_AUTHORIZATION=editor_token)
-    detail = client.get(f"/api/v3/pages/{seed.pk}/", {"lang": "ta"}, HTTP_AUTHORIZATION=editor_token)
+def test_an_editors_token_still_reads_pages(client, seed, editor_authorization):
+    listing = client.get(
+        "/api/v3/pages/", {"type": "articles.ArticlePage"}, HTTP_AUTHORIZATION=editor_authorization
+    )
+    detail = client.get(f"/api/v3/pages/{seed.pk}/", {"lang": "ta"}, HTTP_AUTHORIZATION=editor_authorization)
 
     assert seed.pk in {page["id"] for page in listing.json()["items"]}
     assert detail.json()["title"] == seed.title_ta
@@ -55,7 +50,7 @@ def test_the_openapi_document_says_pages_need_a_token_and_where_apps_read(client
     assert "/pages/" in document["info"]["description"]
 
 
-def test_wagtails_absolute_urls_are_on_the_requests_site(client, seed, editor_token):
+def test_wagtails_absolute_urls_are_on_the_requests_site(client, seed, editor_authorization):
     site = Site.objects.get(is_default_site=True)
     site.hostname, site.port = "clinic.example.org", 443
     site.save()
@@ -63,7 +58,7 @@ def test_wagtails_absolute_urls_are_on_the_requests_site(client, seed, editor_to
     data = client.get(
         f"/api/v3/pages/{seed.pk}/",
         {"lang": "ta"},
-        HTTP_AUTHORIZATION=editor_token,
+        HTTP_AUTHORIZATION=editor_authorization,
         HTTP_HOST="clinic.example.org",
         secure=True,
     ).json()

@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 import brotli
 import pytest
 from django.utils.html import strip_tags
-from wagtail.models import APIToken
 
 from articles.models import ArticlePage
 from tests.factories import ArticlePageFactory
@@ -45,13 +44,6 @@ def seed(demo):
     return ArticlePage.objects.get(slug_en=SEED_SLUG)
 
 
-@pytest.fixture
-def editor_token(demo, django_user_model):
-    editor = django_user_model.objects.create_superuser("editor", "editor@example.org", "pw")
-    _token, plaintext = APIToken.create_token(user=editor, name="tools")
-    return f"Bearer {plaintext}"
-
-
 # UTF-8 --------------------------------------------------------------------------------------------
 
 
@@ -79,8 +71,10 @@ def test_the_clinics_endpoints_write_tamil_as_utf8_text(client, seed, path):
     assert TAMIL.search(response.content.decode("utf-8"))
 
 
-def test_wagtails_own_endpoints_write_utf8_too(client, seed, editor_token):
-    response = client.get(f"/api/v3/pages/{seed.pk}/", {"lang": "ta"}, HTTP_AUTHORIZATION=editor_token)
+def test_wagtails_own_endpoints_write_utf8_too(client, seed, editor_authorization):
+    response = client.get(
+        f"/api/v3/pages/{seed.pk}/", {"lang": "ta"}, HTTP_AUTHORIZATION=editor_authorization
+    )
 
     assert response.status_code == 200
     assert response["Content-Type"] == JSON_UTF8
