@@ -15,6 +15,7 @@ from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.images.models import Filter
 from wagtail.models import Site
 
+from cms.cache import showing_pages
 from cms.i18n import content_languages
 from cms.pages import find_page_by_path
 from cms.problems import documented_errors, reject_unknown_parameters
@@ -35,6 +36,7 @@ from .models import ArticleCategory, ArticlePage, ArticleRemoval, Author
 from .page_urls import PageUrls
 
 router = Router(tags=["articles"])
+router.add_decorator(showing_pages)  # cached no longer than until the next article expires
 
 # Hero images come in fixed widths, as WebP; author photos as small squares.
 HERO_RENDITIONS = {400: "width-400|format-webp", 800: "width-800|format-webp", 1200: "width-1200|format-webp"}

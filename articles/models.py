@@ -43,7 +43,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cms.i18n import fallback_fields, is_empty, translated_languages
-from cms.pages import LinkedFromEveryPageMixin, TranslatedSlugMixin, ascii_slug
+from cms.pages import LinkedFromEveryPageMixin, TranslatedSlugMixin, ascii_slug, unexpired_q
 from cms.seo import StructuredDataMixin
 
 from .blocks import ArticleBodyBlock, count_words
@@ -254,7 +254,7 @@ class ArticlePageQuerySet(PageQuerySet):
             self.live()
             .public()
             .filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
-            .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+            .filter(unexpired_q(now))
         )
 
     def for_listing(self):

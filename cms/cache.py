@@ -11,16 +11,21 @@ several server processes it must be a shared cache (Redis, see REDIS_URL) for th
 reach them all.
 """
 
+import math
+from functools import wraps
+
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import http_date
 from wagtail.models import CollectionViewRestriction, PageViewRestriction
 
 from cms.page_changes import page_changed
+from cms.pages import next_expiry
 
 # Models whose saving or deletion changes what public pages or API responses show; each app adds
 # its own in its AppConfig.ready() with register_public_models().
@@ -59,11 +64,39 @@ class UpdatePublicCacheMiddleware(UpdateCacheMiddleware):
                 patch_cache_control(response, private=True, no_store=True)
             elif response.status_code == 200 and not response.streaming:
                 if "Cache-Control" not in response:
-                    patch_cache_control(response, public=True, max_age=settings.CACHE_MIDDLEWARE_SECONDS)
+                    patch_cache_control(response, public=True, max_age=public_max_age(request))
                 response.headers.setdefault("Last-Modified", http_date())
                 if not response.has_header("ETag"):
                     set_response_etag(response)
         return super().process_response(request, response)
+
+
+def public_max_age(request):
+    """
+    How long a public response may be kept: PUBLIC_CACHE_SECONDS, or, for one that shows pages,
+    less when a page expires sooner (an expiry is not an edit: nothing clears the cache then).
+    """
+    max_age = settings.CACHE_MIDDLEWARE_SECONDS
+    expiry = next_expiry() if getattr(request, "shows_pages", False) else None
+    if expiry is not None:
+        max_age = min(max_age, max(1, math.ceil((expiry - timezone.now()).total_seconds())))
+    return max_age
+
+
+def shows_pages(request):
+    """Say that the response to `request` shows pages (or lists them): see public_max_age()."""
+    request.shows_pages = True
+
+
+def showing_pages(view):
+    """A view (or an API router's operations, `router.add_decorator`) whose responses show pages."""
+
+    @wraps(view)
+    def view_showing_pages(request, *args, **kwargs):
+        shows_pages(request)
+        return view(request, *args, **kwargs)
+
+    return view_showing_pages
 
 
 def invalidate_public_cache(**kwargs):
