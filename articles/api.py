@@ -15,6 +15,7 @@ from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.images.models import Filter
 from wagtail.models import Site
 
+from cms.cache import showing_pages
 from cms.i18n import content_languages
 from cms.pages import find_page_by_path
 from cms.problems import documented_errors, reject_unknown_parameters
@@ -31,10 +32,11 @@ from cms.schemas import (
 )
 from cms.search import search_with_prefix_fallback
 
-from .models import ArticleCategory, ArticlePage, ArticleRemoval, Author
+from .models import ArticleCategory, ArticlePage, ArticleVisibilityChange, Author
 from .page_urls import PageUrls
 
 router = Router(tags=["articles"])
+router.add_decorator(showing_pages)  # cached no longer than until the next article expires
 
 # Hero images come in fixed widths, as WebP; author photos as small squares.
 HERO_RENDITIONS = {400: "width-400|format-webp", 800: "width-800|format-webp", 1200: "width-1200|format-webp"}
@@ -141,7 +143,8 @@ class ArticleList(Schema):
     count: int = Field(description="Articles matching the filters, before limit and offset.")
     items: list[ArticleCard]
     removed_ids: list[int] = Field(
-        description="With `updated_since`: articles unpublished or deleted since then, to drop."
+        description="With `updated_since`: articles to drop, as they left this site's public list "
+        "since then (unpublished, deleted, expired, made private or moved away)."
     )
     server_time: datetime.datetime = Field(description="Pass as the next `updated_since`.")
 
@@ -330,6 +333,18 @@ def whole_article(request, article_id):
     return get_object_or_404(articles_for_site(request).as_cards(API_RENDITIONS).defer(None), pk=article_id)
 
 
+def removed_since(request, since, now):
+    """
+    Ids of articles an app may hold from a sync at `since` that the request's site no longer shows:
+    unpublished, deleted, made private or moved away since (ArticleVisibilityChange), or expired.
+    """
+    changed = ArticleVisibilityChange.page_ids_since(since).values_list("page_id", flat=True)
+    expired = ArticlePage.objects.expired_between(since, now).in_site_of(request).values_list("pk", flat=True)
+    candidates = set(changed) | set(expired)
+    visible = articles_for_site(request).filter(pk__in=candidates).values_list("pk", flat=True)
+    return sorted(candidates - set(visible))
+
+
 def search_ids(query):
     """Ids of live articles matching `query`, best first (whole words, or else word prefixes)."""
     # The search backend filters only on indexed fields, so search the live articles and let
@@ -369,15 +384,8 @@ def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
         articles = articles.filter(date__lte=filters.date_to)
     removed_ids = []
     if filters.updated_since:
-        since = filters.updated_since
-        articles = articles.filter(
-            Q(last_published_at__gt=since)
-            | Q(category__updated_at__gt=since)
-            | Q(article_authors__author__updated_at__gt=since)
-        )
-        removed_ids = sorted(
-            set(ArticleRemoval.objects.filter(removed_at__gt=since).values_list("page_id", flat=True))
-        )
+        articles = articles.changed_since(filters.updated_since)
+        removed_ids = removed_since(request, filters.updated_since, server_time)
     if filters.ordering == "date":
         articles = articles.order_by("date", "first_published_at", "pk")
     articles = articles.distinct()

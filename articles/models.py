@@ -35,6 +35,7 @@ from wagtail.models import (
     Orderable,
     Page,
     PageManager,
+    PageViewRestriction,
     Revision,
     Site,
     WorkflowState,
@@ -43,7 +44,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cms.i18n import fallback_fields, is_empty, translated_languages
-from cms.pages import LinkedFromEveryPageMixin, TranslatedSlugMixin, ascii_slug
+from cms.pages import LinkedFromEveryPageMixin, TranslatedSlugMixin, ascii_slug, unexpired_q
 from cms.seo import StructuredDataMixin
 
 from .blocks import ArticleBodyBlock, count_words
@@ -254,7 +255,38 @@ class ArticlePageQuerySet(PageQuerySet):
             self.live()
             .public()
             .filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
-            .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+            .filter(unexpired_q(now))
+        )
+
+    def public_ignoring(self, restriction):
+        """
+        Those behind no page view restriction but (at most) `restriction`: what `public()` gave
+        before it was added.
+        """
+        others = PageViewRestriction.objects.exclude(pk=restriction.pk).select_related("page")
+        private = Q(pk__in=[])
+        for other in others:
+            private |= self.descendant_of_q(other.page, inclusive=True)
+        return self.exclude(private)
+
+    def changed_since(self, since):
+        """
+        Those an app syncing since `since` must fetch again: published since, their category or an
+        author edited, or visible again (made public, moved here; see ArticleVisibilityChange).
+        """
+        return self.filter(
+            Q(last_published_at__gt=since)
+            | Q(category__updated_at__gt=since)
+            | Q(article_authors__author__updated_at__gt=since)
+            | Q(pk__in=ArticleVisibilityChange.page_ids_since(since))
+        )
+
+    def expired_between(self, start, end):
+        """Those that were live and public until their expiry time came, after `start` and by `end`."""
+        return (
+            self.filter(Q(live=True) | Q(expired=True))
+            .public()
+            .filter(expire_at__gt=start, expire_at__lte=end)
         )
 
     def for_listing(self):
@@ -820,21 +852,31 @@ class ArticleAuthor(Orderable):
         verbose_name_plural = _("article authors")
 
 
-class ArticleRemoval(models.Model):
+class ArticleVisibilityChange(models.Model):
     """
-    A record that an article stopped being public (unpublished or deleted), kept so that apps
-    syncing an offline copy (`updated_since`) learn which articles to drop.
+    A moment an article may have appeared or disappeared for readers other than by a publish: it
+    was unpublished or deleted, a page at or above it was made private or public again, or it was
+    moved to another part of the tree (or site). Apps syncing an offline copy (`updated_since`)
+    compare these with what is visible now: gone, it is removed; still there, it is sent again.
     """
 
     page_id = models.PositiveIntegerField(db_index=True)
-    removed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
-        verbose_name = _("article removal")
-        ordering = ["removed_at"]
+        verbose_name = _("article visibility change")
+        ordering = ["changed_at"]
 
     def __str__(self):
-        return f"{self.page_id} @ {self.removed_at:%Y-%m-%d %H:%M}"
+        return f"{self.page_id} @ {self.changed_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, page_ids):
+        cls.objects.bulk_create([cls(page_id=page_id) for page_id in page_ids])
+
+    @classmethod
+    def page_ids_since(cls, since):
+        return cls.objects.filter(changed_at__gt=since).values("page_id")
 
 
 class MedicalReviewTask(AbstractGroupApprovalTask):

@@ -1,20 +1,21 @@
 """
-Keep a record of articles that stop being public, for apps that sync an offline copy; give every
-new blog the medical review.
+Record when articles may have appeared or disappeared other than by a publish, for apps that sync
+an offline copy (`updated_since`, see ArticleVisibilityChange); give every new blog the medical
+review.
 """
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import GroupPagePermission, Page, Workflow, WorkflowPage
-from wagtail.signals import page_published, page_unpublished
+from wagtail.models import GroupPagePermission, Page, PageViewRestriction, Workflow, WorkflowPage
+from wagtail.signals import page_unpublished, post_page_move, pre_page_move
 
 from .models import (
     EDITORS_GROUP,
     REVIEWERS_GROUP,
     ArticlePage,
-    ArticleRemoval,
+    ArticleVisibilityChange,
     BlogIndexPage,
     MedicalReviewTask,
 )
@@ -26,13 +27,38 @@ BLOG_RIGHTS = {EDITORS_GROUP: ("add", "change"), REVIEWERS_GROUP: ("change", "pu
 @receiver(page_unpublished, sender=ArticlePage)
 @receiver(post_delete, sender=ArticlePage)
 def record_removal(sender, instance, **kwargs):
-    ArticleRemoval.objects.create(page_id=instance.pk)
+    ArticleVisibilityChange.record([instance.pk])
 
 
-@receiver(page_published, sender=ArticlePage)
-def forget_removal(sender, instance, **kwargs):
-    # Published again: it is in the "changed" list now, so it must not also read as removed.
-    ArticleRemoval.objects.filter(page_id=instance.pk).delete()
+def live_articles_at_or_below(page):
+    return ArticlePage.objects.live().descendant_of(page, inclusive=True)
+
+
+@receiver(post_save, sender=PageViewRestriction)
+def record_made_private(sender, instance, created, **kwargs):
+    # Those it hides: public until now. (A changed password or group list hides nothing new.)
+    if created:
+        articles = live_articles_at_or_below(instance.page).public_ignoring(instance)
+        ArticleVisibilityChange.record(articles.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=PageViewRestriction)
+def record_made_public(sender, instance, **kwargs):
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is None:  # deleted with its page: the articles record their own deletion
+        return
+    articles = live_articles_at_or_below(page).public()
+    ArticleVisibilityChange.record(articles.values_list("pk", flat=True))
+
+
+@receiver(pre_page_move)
+@receiver(post_page_move)
+def record_move(sender, instance, parent_page_before, parent_page_after, **kwargs):
+    # Under another parent, articles may change site, or come into or out of a private section:
+    # those public before the move and those public after it.
+    if parent_page_before.pk != parent_page_after.pk:
+        articles = live_articles_at_or_below(instance).public()
+        ArticleVisibilityChange.record(articles.values_list("pk", flat=True))
 
 
 @receiver(post_save, sender=BlogIndexPage)

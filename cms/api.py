@@ -11,7 +11,12 @@ from articles.api import router as articles_router
 from cms.api_index import router as index_router
 from cms.openapi import publish_complete_document
 from cms.problems import register_problem_handlers
-from cms.wagtail_api import UTF8JSONRenderer, render_openapi_document_with_renderer, require_token_to_read
+from cms.wagtail_api import (
+    UTF8JSONRenderer,
+    render_openapi_document_with_renderer,
+    require_editor_tokens,
+    require_token_to_read,
+)
 from consultations.api import router as consultations_router
 from home.api import router as clinic_router
 
@@ -41,6 +46,7 @@ api.description += (
 api.renderer = UTF8JSONRenderer()
 render_openapi_document_with_renderer(api)
 require_token_to_read(wagtail_pages_router)
+require_editor_tokens()
 api.add_router("/", index_router)
 api.add_router("/", articles_router)
 api.add_router("/", clinic_router)

@@ -3,21 +3,29 @@ Anonymous reads answered from Django's cache, emptied the moment published conte
 
 Django's own cache middleware does the work (keys per path, query string and the Vary headers,
 so per language too); these subclasses only decide what is public: GET/HEAD requests under
-settings.PUBLIC_CACHE_PATHS without an Authorization header. The cache alias
+settings.PUBLIC_CACHE_PATHS on nobody's behalf (no Authorization header, no session: an editor's
+pages carry the user bar, a visitor who gave a page's password sees that page) whose response sets
+no cookie (a form's CSRF token), kept no longer than until the next page expires. The cache alias
 settings.CACHE_MIDDLEWARE_ALIAS holds nothing else, so invalidating it is a plain clear(). With
 several server processes it must be a shared cache (Redis, see REDIS_URL) for that clear() to
 reach them all.
 """
 
+import math
+from functools import wraps
+
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import http_date
+from wagtail.models import CollectionViewRestriction, PageViewRestriction
 
 from cms.page_changes import page_changed
+from cms.pages import next_expiry
 
 # Models whose saving or deletion changes what public pages or API responses show; each app adds
 # its own in its AppConfig.ready() with register_public_models().
@@ -28,12 +36,13 @@ def is_public_path(request):
     return request.path_info.startswith(tuple(settings.PUBLIC_CACHE_PATHS))
 
 
+def is_personal(request):
+    """A request on someone's behalf: an API token, or a session (an editor, a page's password)."""
+    return "Authorization" in request.headers or settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
 def is_public_read(request):
-    return (
-        request.method in ("GET", "HEAD")
-        and is_public_path(request)
-        and "Authorization" not in request.headers
-    )
+    return request.method in ("GET", "HEAD") and is_public_path(request) and not is_personal(request)
 
 
 class FetchPublicFromCacheMiddleware(FetchFromCacheMiddleware):
@@ -51,15 +60,43 @@ class UpdatePublicCacheMiddleware(UpdateCacheMiddleware):
 
     def process_response(self, request, response):
         if is_public_path(request) and request.method in ("GET", "HEAD"):
-            if "Authorization" in request.headers:
+            if is_personal(request) or response.cookies:
                 patch_cache_control(response, private=True, no_store=True)
             elif response.status_code == 200 and not response.streaming:
                 if "Cache-Control" not in response:
-                    patch_cache_control(response, public=True, max_age=settings.CACHE_MIDDLEWARE_SECONDS)
+                    patch_cache_control(response, public=True, max_age=public_max_age(request))
                 response.headers.setdefault("Last-Modified", http_date())
                 if not response.has_header("ETag"):
                     set_response_etag(response)
         return super().process_response(request, response)
+
+
+def public_max_age(request):
+    """
+    How long a public response may be kept: PUBLIC_CACHE_SECONDS, or, for one that shows pages,
+    less when a page expires sooner (an expiry is not an edit: nothing clears the cache then).
+    """
+    max_age = settings.CACHE_MIDDLEWARE_SECONDS
+    expiry = next_expiry() if getattr(request, "shows_pages", False) else None
+    if expiry is not None:
+        max_age = min(max_age, max(1, math.ceil((expiry - timezone.now()).total_seconds())))
+    return max_age
+
+
+def shows_pages(request):
+    """Say that the response to `request` shows pages (or lists them): see public_max_age()."""
+    request.shows_pages = True
+
+
+def showing_pages(view):
+    """A view (or an API router's operations, `router.add_decorator`) whose responses show pages."""
+
+    @wraps(view)
+    def view_showing_pages(request, *args, **kwargs):
+        shows_pages(request)
+        return view(request, *args, **kwargs)
+
+    return view_showing_pages
 
 
 def invalidate_public_cache(**kwargs):
@@ -70,19 +107,41 @@ def invalidate_public_cache(**kwargs):
 def connect_page_invalidation():
     """
     Publishing, unpublishing, moving, deleting any page or changing its privacy empties the public
-    cache (cms/page_changes.py); so does deleting an instance of a registered model.
+    cache (cms/page_changes.py); so does deleting an instance of a registered model, changing the
+    groups a private page is restricted to, or a collection's privacy.
     """
     page_changed.connect(invalidate_public_cache, dispatch_uid="public-cache-page-changed")
     post_delete.connect(_on_delete, dispatch_uid="public-cache-delete")
+    connect_relations_invalidation(PageViewRestriction)  # page_changed says nothing of its groups
+    register_public_models(CollectionViewRestriction)
 
 
 def register_public_models(*models):
-    """Saving or deleting an instance of one of `models` (snippets, settings, images) empties the cache."""
+    """
+    Saving or deleting an instance of one of `models` (snippets, settings, images), or changing its
+    many-to-many relations (a restriction's groups), empties the cache.
+    """
     for model in models:
         _public_models.add(model)
         post_save.connect(
             invalidate_public_cache, sender=model, dispatch_uid=f"public-cache-{model._meta.label}"
         )
+        connect_relations_invalidation(model)
+
+
+def connect_relations_invalidation(model):
+    """Adding or removing many-to-many relations of a `model` instance empties the cache."""
+    for field in model._meta.many_to_many:
+        m2m_changed.connect(
+            _on_relations_changed,
+            sender=field.remote_field.through,
+            dispatch_uid=f"public-cache-{model._meta.label}-{field.name}",
+        )
+
+
+def _on_relations_changed(action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        invalidate_public_cache()
 
 
 def _on_delete(sender, **kwargs):

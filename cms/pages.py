@@ -1,7 +1,8 @@
 """What the page types share: editing and previewing in every language; pages every page links to."""
 
 from django.conf import settings
-from django.utils import translation
+from django.db.models import Min, Q
+from django.utils import timezone, translation
 from wagtail.models import Page, Site
 
 from cms.editing import TranslatedPageForm
@@ -72,7 +73,7 @@ class LinkedFromEveryPageMixin:
         memo = f"_{cls._meta.label_lower}"
         if request is not None and hasattr(request, memo):
             return getattr(request, memo)
-        pages = cls.objects.live().public()
+        pages = cls.objects.live().public().filter(unexpired_q())
         site = Site.find_for_request(request) if request is not None else None
         if site is not None:
             pages = pages.descendant_of(site.root_page)
@@ -88,6 +89,34 @@ class LinkedFromEveryPageMixin:
         return page.get_url(request) if page is not None else ""
 
 
+# Expiry. A page is unpublished at its `expire_at` by a task (cms/scheduling.py), or by Wagtail's
+# `publish_scheduled`; until that has run (the worker may be late, or stopped) it is still `live`,
+# so whatever shows pages to visitors adds this rule.
+
+
+def unexpired_q(now=None):
+    """Pages not past their expiry time (as a Q for querysets)."""
+    return Q(expire_at__isnull=True) | Q(expire_at__gt=now or timezone.now())
+
+
+def has_expired(page, now=None):
+    return page.expire_at is not None and page.expire_at <= (now or timezone.now())
+
+
+def without_expired(pages):
+    """
+    `pages` less the live pages past their expiry time, in a form the search backend can filter on
+    too (it filters on `id`, not on `expire_at`). Those are few: the worker unpublishes them on time.
+    """
+    expired = Page.objects.live().filter(expire_at__lte=timezone.now()).values_list("pk", flat=True)
+    return pages.exclude(pk__in=list(expired))
+
+
+def next_expiry():
+    """When the next live page expires, or None: until then, what visitors may see stays as it is."""
+    return Page.objects.live().filter(expire_at__gt=timezone.now()).aggregate(at=Min("expire_at"))["at"]
+
+
 def find_page_by_path(site, language, path, queryset=None):
     """
     The live page of `site` whose path in `language` is `path` (relative to the site root, e.g.
@@ -97,6 +126,6 @@ def find_page_by_path(site, language, path, queryset=None):
     if not root_path:
         return None
     path = path.strip("/")
-    pages = (queryset if queryset is not None else Page.objects.all()).live()
+    pages = (queryset if queryset is not None else Page.objects.all()).live().filter(unexpired_q())
     page = pages.filter(**{f"url_path_{language}": root_path + (path + "/" if path else "")}).first()
     return page.specific if page is not None else None

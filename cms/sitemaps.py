@@ -6,10 +6,12 @@ from django.conf import settings
 from django.utils import translation
 from wagtail.contrib.sitemaps import Sitemap
 
+from cms.pages import unexpired_q
+
 
 class TranslatedSitemap(Sitemap):
     """
-    Wagtail's sitemap, once per language.
+    Wagtail's sitemap, once per language, without pages past their expiry time.
 
     Django's own `i18n`/`alternates` options do not reach Wagtail's Sitemap, which builds its URLs
     from `page.get_sitemap_urls()` itself, so each page's URLs are asked for under each language
@@ -17,6 +19,9 @@ class TranslatedSitemap(Sitemap):
     (get_sitemap_urls uses the Site's hostname; the sitemap only lists the request's own site).
     The x-default alternate is the default language's URL, as in the pages' own hreflang links.
     """
+
+    def items(self):
+        return super().items().filter(unexpired_q())
 
     def _urls(self, page, protocol, domain):
         urls = []

@@ -1,9 +1,12 @@
+import re
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
+from django.views.static import serve as serve_file
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -26,10 +29,25 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg")), name="favicon"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+def media_urlpatterns():
+    """
+    Uploaded images under MEDIA_URL (originals and renditions, public by Wagtail's design), as
+    `manage.py runserver` serves them; never documents, whose files are served only by
+    /documents/<id>/<file name>, which checks a private collection's restriction first.
+    """
+    return [
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/') + folder)}(?P<path>.*)$",
+            serve_file,
+            {"document_root": settings.MEDIA_ROOT / folder},
+        )
+        for folder in ("original_images/", "images/")
+    ]
+
+
+if settings.DEBUG:
+    urlpatterns += media_urlpatterns()
 
 # Wagtail's front-end patterns, with page serving swapped for ours (which redirects a path given
 # in another language's slugs) and the page-password form for one that counts failed passwords

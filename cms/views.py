@@ -10,7 +10,8 @@ from django.utils.translation import get_language
 from wagtail.models import Page, Site
 from wagtail.views import serve as wagtail_serve
 
-from cms.pages import find_page_by_path
+from cms.cache import showing_pages
+from cms.pages import find_page_by_path, without_expired
 from cms.search import search_with_prefix_fallback
 
 MAX_QUERY_LENGTH = 200
@@ -45,13 +46,14 @@ def find_page_by_other_language_path(request, path):
     return None
 
 
+@showing_pages
 def search(request):
     """Site search over live, public pages, in every language; prefixes match too (e.g. "துளை")."""
     # Only printable text: control characters mean nothing to the search backend.
     query = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable()).strip()[:MAX_QUERY_LENGTH]
     results = None
     if query:
-        pages = Page.objects.live().public().filter(depth__gt=1).specific()
+        pages = without_expired(Page.objects.live().public().filter(depth__gt=1)).specific()
         matches = search_with_prefix_fallback(pages, query)
         results = Paginator(matches, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return TemplateResponse(request, "search/results.html", {"query": query, "results": results})

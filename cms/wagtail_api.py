@@ -1,18 +1,41 @@
 """
 What the project changes in Wagtail's shared v3 API instance: JSON written as UTF-8, the OpenAPI
-document rendered the same way, and Wagtail's pages endpoints kept for editors' tokens.
+document rendered the same way, Wagtail's pages endpoints kept for editors' tokens, and its
+redirects, images and documents for the editors who manage them.
 """
 
 from ninja.errors import AuthenticationError
 from ninja.openapi.views import openapi_json
 from ninja.renderers import JSONRenderer
 from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
+from wagtail.api.v3.permissions import require_any_permission
+from wagtail.contrib.redirects.api.v3 import router as redirects_router
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.documents import get_document_model
+from wagtail.documents.api.v3.router import router as documents_router
+from wagtail.images import get_image_model
+from wagtail.images.api.v3.router import router as images_router
+
+from cms.problems import documented_errors
 
 APPS_READ_ARTICLES = (
     "Wagtail's pages endpoints are for editors' tools: send `Authorization: Bearer <API token>`. "
     "Apps read articles at /api/v3/articles/ (by id, or /api/v3/articles/find/?path=…), in the "
     "language chosen with `lang` or Accept-Language."
 )
+EDITORS_MANAGE_THESE = (
+    "Redirects, images and documents are the editors': send `Authorization: Bearer <API token>` of "
+    "a user who may manage them in the admin. Apps get an article's images from /api/v3/articles/, "
+    "and documents by their /documents/… links, which check a private collection's restriction."
+)
+# Wagtail lets anonymous clients read these; here the redirects list every old path, external links
+# with their query strings and the ids of private pages, and the image and document libraries hold
+# uploads no public page uses (yet, or any more). Reading one takes what listing it in the admin does.
+EDITORS_ONLY = [
+    (redirects_router, Redirect, ("add", "change", "delete")),
+    (images_router, get_image_model(), ("add", "change", "delete", "choose")),
+    (documents_router, get_document_model(), ("add", "change", "delete", "choose")),
+]
 
 
 class UTF8JSONRenderer(JSONRenderer):
@@ -50,18 +73,24 @@ def render_openapi_document_with_renderer(api):
 
 
 class EditorTokenAuth(BearerTokenAuth):
-    """Wagtail's bearer token; without one, a 401 that says where apps read articles instead."""
+    """Wagtail's bearer token; without one, a 401 that says what to do instead (`message`)."""
+
+    def __init__(self, message=APPS_READ_ARTICLES):
+        super().__init__()
+        self.message = message
 
     def __call__(self, request):
         token = super().__call__(request)
         if not token:
-            raise AuthenticationError(message=APPS_READ_ARTICLES)
+            raise AuthenticationError(message=self.message)
         return token
 
 
-def require_token_to_read(router):
+def require_token_to_read(router, message=APPS_READ_ARTICLES, permission=None):
     """
-    The operations of `router` that Wagtail opens to anonymous clients need an API token instead.
+    The operations of `router` that Wagtail opens to anonymous clients need an API token instead;
+    with `permission`, (model, actions), one whose user may do one of `actions` to `model` in the
+    admin (else 403).
 
     Wagtail's pages endpoints serve every page type in Wagtail's own shape, with `meta.locale`
     from Wagtail's per-tree translations (always the default language here, as the text follows
@@ -71,5 +100,17 @@ def require_token_to_read(router):
     for path_view in router.path_operations.values():
         for operation in path_view.operations:
             if any(isinstance(auth, AllowAnonymous) for auth in operation.auth_callbacks):
-                operation.auth_callbacks = [EditorTokenAuth()]
-                operation.description = APPS_READ_ARTICLES
+                operation.auth_callbacks = [EditorTokenAuth(message)]
+                operation.description = message
+                if permission is not None:
+                    model, actions = permission
+                    operation.view_func = require_any_permission(model, actions)(operation.view_func)
+                    extra = operation.openapi_extra or {}
+                    responses = {**extra.get("responses", {}), **documented_errors(401, 403)["responses"]}
+                    operation.openapi_extra = {**extra, "responses": responses}
+
+
+def require_editor_tokens():
+    """Reading redirects, images and documents takes an editor's token (see EDITORS_ONLY)."""
+    for router, model, actions in EDITORS_ONLY:
+        require_token_to_read(router, EDITORS_MANAGE_THESE, permission=(model, actions))

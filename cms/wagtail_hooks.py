@@ -1,5 +1,6 @@
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.http import Http404
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html, json_script
@@ -11,12 +12,25 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from .cache import shows_pages
 from .dashboard import NeedsAttentionPanel, dashboard_items
 from .editing import copy_stream_field
+from .pages import has_expired
 from .reports import TranslationStatusReportView
 
 # The key of the editor's shown languages in Wagtail's per-user store of admin choices.
 EDITOR_LANGUAGES_PREFERENCE = "clinic-editor-languages"
+
+
+@hooks.register("before_serve_page")
+def hide_expired_pages(page, request, serve_args, serve_kwargs):
+    """
+    A page past its expiry time is gone at once, not once the worker has unpublished it; any other
+    is cached no longer than until the next page expires (cms.cache.public_max_age).
+    """
+    if has_expired(page):
+        raise Http404("This page has expired.")
+    shows_pages(request)
 
 
 @hooks.register("register_admin_urls")

@@ -1,9 +1,15 @@
 """Anonymous page views are cached, and a publish shows on the very next view."""
 
+import pytest
+from django.contrib.auth.models import Group
+from django.http import HttpResponse
+from django.test import override_settings
+from django.urls import path, reverse
 from django.utils import translation
-from wagtail.models import PageViewRestriction
+from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 from articles.models import ArticlePage
+from tests.factories import ArticlePageFactory
 from tests.public_cache import read, read_fresh_then_cached, read_twice
 
 SEED = "is-micro-needling-effective-for-reducing-skin-pores"
@@ -77,3 +83,134 @@ def test_the_booking_form_is_never_shared_between_visitors(demo):
 
     assert "csrfmiddlewaretoken" in first.content.decode()
     assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+
+
+# Privacy ------------------------------------------------------------------------------------------
+
+
+def restrict_article_to_logged_in_users(article, blog):
+    return PageViewRestriction.objects.create(page=article, restriction_type=PageViewRestriction.LOGIN)
+
+
+def restrict_blog_by_password(article, blog):
+    return PageViewRestriction.objects.create(
+        page=blog, restriction_type=PageViewRestriction.PASSWORD, password="clinic-staff"
+    )
+
+
+def restrict_blog_to_a_group(article, blog):
+    restriction = PageViewRestriction.objects.create(page=blog, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.add(Group.objects.create(name="Doctors"))
+    return restriction
+
+
+RESTRICTIONS = [restrict_article_to_logged_in_users, restrict_blog_by_password, restrict_blog_to_a_group]
+
+
+@pytest.mark.parametrize("restrict", RESTRICTIONS)
+def test_an_article_made_private_is_gone_from_the_next_anonymous_read(
+    client, blog_page, restrict, django_capture_on_commit_callbacks
+):
+    article = ArticlePageFactory(parent=blog_page, title="Treating melasma at home")
+    url = url_in(article, "en")
+    # Cached everywhere a visitor or an app reads it.
+    assert "Treating melasma at home" in read_twice(client, url).content.decode()
+    assert "Treating melasma at home" in read_twice(client, "/en/blog/").content.decode()
+    assert "Treating melasma at home" in read_twice(client, "/api/v3/articles/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        restrict(article, blog_page)
+
+    page = read(client, url)
+    assert not page.from_cache
+    assert "Sun, skin and sense." not in page.content.decode()  # the body: a login redirect or a form
+    assert "public" not in page.get("Cache-Control", "")
+    assert "Treating melasma at home" not in read(client, "/en/blog/").content.decode()
+    articles = read(client, "/api/v3/articles/")
+    assert not articles.from_cache
+    assert articles.json()["items"] == []
+    assert client.get(f"/api/v3/articles/{article.pk}/").status_code == 404
+
+
+def test_changing_who_may_see_a_private_page_empties_the_cache(
+    client, blog_page, django_capture_on_commit_callbacks
+):
+    article = ArticlePageFactory(parent=blog_page)
+    restriction = restrict_article_to_logged_in_users(article, blog_page)
+    read_twice(client, "/en/blog/")
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.restriction_type = PageViewRestriction.GROUPS
+        restriction.save()
+    read_fresh_then_cached(client, "/en/blog/")
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.groups.add(Group.objects.create(name="Doctors"))
+    read_fresh_then_cached(client, "/en/blog/")
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    read_fresh_then_cached(client, "/en/blog/")
+
+
+def test_making_a_collection_private_empties_the_cache(client, blog_page, django_capture_on_commit_callbacks):
+    read_twice(client, "/en/blog/")
+    collection = Collection.get_first_root_node().add_child(name="Patient forms")
+    assert read(client, "/en/blog/").from_cache  # a new, public collection changes nothing anyone sees
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = CollectionViewRestriction.objects.create(
+            collection=collection, restriction_type=CollectionViewRestriction.GROUPS
+        )
+    read_fresh_then_cached(client, "/en/blog/")
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.groups.add(Group.objects.create(name="Front desk"))
+    read_fresh_then_cached(client, "/en/blog/")
+
+
+def test_an_editors_page_with_the_user_bar_is_never_public(client, admin_client, blog_page):
+    article = ArticlePageFactory(parent=blog_page)
+    url = url_in(article, "en")
+    for _read in range(2):
+        response = read(admin_client, url)
+        assert "w-userbar" in response.content.decode() or "wagtail-userbar" in response.content.decode()
+        assert not response.from_cache
+        assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+        assert "public" not in response["Cache-Control"]
+    # Nor is an anonymous visitor given the editor's copy.
+    assert "userbar" not in read_twice(client, url).content.decode()
+
+
+def test_a_private_page_is_kept_private_after_its_password_is_given(client, blog_page):
+    article = ArticlePageFactory(parent=blog_page)
+    restriction = restrict_blog_by_password(article, blog_page)
+    url = url_in(article, "en")
+
+    form = read(client, url)
+    assert "Sun, skin and sense." not in form.content.decode()
+    assert "public" not in form["Cache-Control"]  # it sets the form's CSRF cookie
+    client.post(
+        reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, article.pk]),
+        {"password": "clinic-staff", "return_url": url},
+    )
+
+    for _read in range(2):
+        response = read(client, url)
+        assert "Sun, skin and sense." in response.content.decode()
+        assert not response.from_cache
+        assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+    client.cookies.clear()  # another visitor
+    assert "Sun, skin and sense." not in read(client, url).content.decode()
+
+
+def remember_me(request):
+    response = HttpResponse("<p>Hello</p>")
+    response.set_cookie("visitor", "a-visitor's-own-value")
+    return response
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_page_that_sets_a_cookie_is_never_shared(client, db):
+    response = read(client, "/en/remember-me/")
+    assert response.cookies["visitor"].value == "a-visitor's-own-value"
+    assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+    assert not read(client, "/en/remember-me/").from_cache
+
+
+urlpatterns = [path("en/remember-me/", remember_me)]

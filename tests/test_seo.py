@@ -321,7 +321,7 @@ def test_the_feed_does_not_run_a_query_per_article(
     ArticlePageFactory.create_batch(3, parent=blog_page)
     client.get("/en/blog/feed/")  # warms Wagtail's site-root cache
     forget_cached_pages()
-    with django_assert_max_num_queries(12) as few:
+    with django_assert_max_num_queries(13) as few:  # 13: one asks when the next page expires
         client.get("/en/blog/feed/")
     assert len(few.captured_queries) > 3, "the feed came from the page cache, not the view"
     ArticlePageFactory.create_batch(6, parent=blog_page)

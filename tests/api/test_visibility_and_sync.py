@@ -3,10 +3,12 @@
 import datetime
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 
-from tests.factories import ArticleCategoryFactory, ArticlePageFactory
+from articles.models import ArticlePage
+from tests.factories import ArticleCategoryFactory, ArticlePageFactory, BlogIndexPageFactory, HomePageFactory
 from tests.public_cache import read_fresh_then_cached, read_twice
 
 HIDDEN_KINDS = ["draft", "private", "expired", "scheduled"]
@@ -134,3 +136,122 @@ def test_republishing_takes_an_article_off_the_removed_list(
     delta = sync(client, since)
     assert titles(delta["items"]) == {"Back again"}
     assert delta["removed_ids"] == []
+
+
+# Delta sync: what leaves (or comes back) without a publish --------------------------------------
+
+
+def make_private(page):
+    return PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+
+
+def test_an_article_made_private_is_removed_and_comes_back_when_public_again(
+    client, blog_page, django_capture_on_commit_callbacks
+):
+    article = ArticlePageFactory(parent=blog_page, title="Soon private")
+    ArticlePageFactory(parent=blog_page, title="Stays public")
+    since = sync(client, "2000-01-01T00:00:00Z")["server_time"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = make_private(article)
+    made_private = sync(client, since)
+    assert (made_private["items"], made_private["removed_ids"]) == ([], [article.pk])
+    assert client.get(f"/api/v3/articles/{article.pk}/").status_code == 404
+
+    since = made_private["server_time"]
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    public_again = sync(client, since)
+    assert titles(public_again["items"]) == {"Soon private"}
+    assert public_again["removed_ids"] == []
+
+
+def test_articles_under_a_page_made_private_are_removed(
+    client, blog_page, django_capture_on_commit_callbacks
+):
+    articles = ArticlePageFactory.create_batch(3, parent=blog_page)
+    since = sync(client, "2000-01-01T00:00:00Z")["server_time"]
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(
+            page=blog_page, restriction_type=PageViewRestriction.PASSWORD, password="clinic-staff"
+        )
+    delta = sync(client, since)
+    assert delta["items"] == []
+    assert delta["removed_ids"] == sorted(article.pk for article in articles)
+
+
+def test_an_article_private_all_along_is_never_named(client, blog_page, django_capture_on_commit_callbacks):
+    private = ArticlePageFactory(parent=blog_page, title="Private all along")
+    make_private(private)
+    since = sync(client, "2000-01-01T00:00:00Z")["server_time"]
+    with django_capture_on_commit_callbacks(execute=True):
+        make_private(blog_page)  # hides nothing that was public
+        blog_page.title = "The clinic's blog"
+        blog_page.save_revision().publish()
+    delta = sync(client, since)
+    assert (delta["items"], delta["removed_ids"]) == ([], [])
+
+
+def test_an_expired_article_is_removed_before_the_scheduler_runs(client, blog_page):
+    article = ArticlePageFactory(
+        parent=blog_page, title="Expiring", expire_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    since = sync(client, "2000-01-01T00:00:00Z")["server_time"]
+    ArticlePage.objects.filter(pk=article.pk).update(expire_at=timezone.now())  # its time has come
+    delta = sync(client, since)
+    assert delta["removed_ids"] == [article.pk]
+    assert client.get(f"/api/v3/articles/{article.pk}/").status_code == 404
+
+    call_command("publish_scheduled")  # unpublishes it: still removed, once
+    assert sync(client, since)["removed_ids"] == [article.pk]
+    assert sync(client, delta["server_time"])["removed_ids"] == [article.pk]  # the unpublishing itself
+
+
+def test_an_article_moved_to_another_sites_blog_leaves_one_and_joins_the_other(
+    client, blog_page, django_capture_on_commit_callbacks
+):
+    other_home = HomePageFactory(parent=Page.get_first_root_node(), slug="second-clinic")
+    Site.objects.create(hostname="second.example", port=80, root_page=other_home)
+    other_blog = BlogIndexPageFactory(parent=other_home)
+    article = ArticlePageFactory(parent=blog_page, title="Moving house")
+    here, there = {}, {"HTTP_HOST": "second.example"}
+    since = sync(client, "2000-01-01T00:00:00Z")["server_time"]
+    assert client.get("/api/v3/articles/", {"updated_since": since}, **there).json()["items"] == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.move(other_blog, pos="last-child")
+
+    left = client.get("/api/v3/articles/", {"updated_since": since}, **here).json()
+    assert (left["items"], left["removed_ids"]) == ([], [article.pk])
+    joined = client.get("/api/v3/articles/", {"updated_since": since}, **there).json()
+    assert (titles(joined["items"]), joined["removed_ids"]) == ({"Moving house"}, [])
+
+
+def test_reordering_articles_changes_nothing_to_sync(client, blog_page, django_capture_on_commit_callbacks):
+    first, second = ArticlePageFactory.create_batch(2, parent=blog_page)
+    since = sync(client, "2000-01-01T00:00:00Z")["server_time"]
+    with django_capture_on_commit_callbacks(execute=True):
+        second.move(first, pos="left")
+    delta = sync(client, since)
+    assert (delta["items"], delta["removed_ids"]) == ([], [])
+
+
+def test_a_delta_sync_runs_a_fixed_number_of_queries(
+    client, blog_page, django_assert_max_num_queries, forget_cached_pages
+):
+    def changes(count):
+        """`count` articles gone: half made private, half unpublished."""
+        for number, article in enumerate(ArticlePageFactory.create_batch(count, parent=blog_page)):
+            if number % 2:
+                make_private(article)
+            else:
+                article.unpublish()
+
+    changes(2)
+    forget_cached_pages()
+    with django_assert_max_num_queries(40) as few:
+        assert sync(client, "2000-01-01T00:00:00Z")["removed_ids"]
+    changes(6)
+    forget_cached_pages()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(sync(client, "2000-01-01T00:00:00Z")["removed_ids"]) > 2
