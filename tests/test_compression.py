@@ -4,26 +4,14 @@ nothing that could mix a visitor's secrets with text from the URL is (the admin,
 editor's pages); files compressed already are left as they are.
 """
 
-import gzip
 import re
 
-import brotli
 from wagtail_factories import DocumentFactory
 
+from tests.encodings import BROWSER, decoded
 from tests.public_cache import read
 
-BROWSER = "gzip, deflate, br, zstd"
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def decoded(response):
-    encoding = response.get("Content-Encoding")
-    if encoding == "br":
-        return brotli.decompress(response.content)
-    if encoding == "gzip":
-        return gzip.decompress(response.content)
-    assert encoding is None, encoding
-    return response.content
 
 
 def test_anonymous_pages_come_compressed_in_the_encoding_asked_for(client, demo):

@@ -13,6 +13,7 @@ import pytest
 from django.utils.html import strip_tags
 
 from articles.models import ArticlePage
+from tests.encodings import BROWSER, decoded
 from tests.factories import ArticlePageFactory
 from tests.public_cache import read
 
@@ -21,18 +22,6 @@ JSON_UTF8 = "application/json; charset=utf-8"
 PROBLEM_UTF8 = "application/problem+json; charset=utf-8"
 TAMIL = re.compile("[\u0b80-\u0bff]")
 ESCAPE = re.compile(rb"\\u[0-9a-fA-F]{4}")
-BROWSER = "gzip, deflate, br, zstd"
-
-
-def decoded(response):
-    """A response's body as the client reads it, after undoing its Content-Encoding."""
-    encoding = response.get("Content-Encoding")
-    if encoding == "br":
-        return brotli.decompress(response.content)
-    if encoding == "gzip":
-        return gzip.decompress(response.content)
-    assert encoding is None, encoding
-    return response.content
 
 
 def vary(response):
