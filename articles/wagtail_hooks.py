@@ -4,7 +4,10 @@ from django.utils.timezone import localtime
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.auth import user_has_any_page_permission
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
+from wagtail.models import Site
 from wagtail.permissions import page_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -12,7 +15,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from cms.dashboard import DASHBOARD_ITEMS_HOOK, DashboardEntry, DashboardItem
 from cms.i18n import translated_languages
 
-from .models import ArticleCategory, ArticlePage, Author
+from .models import ArticleCategory, ArticlePage, Author, BlogIndexPage
 from .reports import ReviewsDueReportView
 
 # Titles a dashboard item lists under its count; the rest are behind its link.
@@ -35,15 +38,86 @@ class ArticleCategoryViewSet(SnippetViewSet):
     list_display = ["name", "slug"]
 
 
+BLOG_MENU_HOOK = "register_blog_menu_item"
+
+
 class ArticlesViewSetGroup(SnippetViewSetGroup):
     items = (AuthorViewSet, ArticleCategoryViewSet)
     menu_icon = "doc-full"
     menu_label = _("Blog")
     menu_name = "blog"
     menu_order = 200
+    submenu_hook = BLOG_MENU_HOOK
 
 
 register_snippet(ArticlesViewSetGroup)
+
+
+def blog_index(request):
+    """The blog whose articles the Blog menu opens: the first of the default site, once per request."""
+    if not hasattr(request, "_blog_index"):
+        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+        blogs = BlogIndexPage.objects.order_by("path")
+        if site is not None:
+            blogs = blogs.descendant_of(site.root_page, inclusive=True)
+        request._blog_index = blogs.first()
+    return request._blog_index
+
+
+class BlogPageMenuItem(MenuItem):
+    """A Blog menu link whose URL depends on the blog page, found when the menu is drawn."""
+
+    def url_for(self, blog):
+        raise NotImplementedError
+
+    def may_use(self, request, blog):
+        raise NotImplementedError
+
+    def is_shown(self, request):
+        blog = blog_index(request)
+        return blog is not None and self.may_use(request, blog)
+
+    def render_component(self, request):
+        # Menu items are shared by every request: build the link without changing self.url.
+        return LinkMenuItemComponent(
+            self.name,
+            self.label,
+            self.url_for(blog_index(request)),
+            icon_name=self.icon_name,
+            classname=self.classname,
+            attrs=self.attrs,
+        )
+
+
+class ArticlesMenuItem(BlogPageMenuItem):
+    def url_for(self, blog):
+        return reverse("wagtailadmin_explore", args=[blog.pk])
+
+    def may_use(self, request, blog):
+        return user_has_any_page_permission(request.user)
+
+
+class AddArticleMenuItem(BlogPageMenuItem):
+    def url_for(self, blog):
+        meta = ArticlePage._meta
+        return reverse("wagtailadmin_pages:add", args=[meta.app_label, meta.model_name, blog.pk])
+
+    def may_use(self, request, blog):
+        return (
+            blog.permissions_for_user(request.user).can_add_subpage()
+            and ArticlePage in blog.creatable_subpage_models()
+            and ArticlePage.can_create_at(blog)
+        )
+
+
+@hooks.register(BLOG_MENU_HOOK)
+def register_articles_menu_item():
+    return ArticlesMenuItem(_("Articles"), "", name="articles", icon_name="doc-full-inverse", order=-2)
+
+
+@hooks.register(BLOG_MENU_HOOK)
+def register_add_article_menu_item():
+    return AddArticleMenuItem(_("Add article"), "", name="add-article", icon_name="plus", order=-1)
 
 
 @hooks.register("register_admin_urls")

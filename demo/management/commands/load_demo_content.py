@@ -65,6 +65,10 @@ def parse_time(text):
     return datetime.time.fromisoformat(str(text))
 
 
+def session_order(session):
+    return (session.weekday, session.opens, session.closes)
+
+
 class Command(BaseCommand):
     help = (
         "Create the demo clinic (home, blog, articles, booking page, opening hours page, author, "
@@ -171,14 +175,18 @@ class Command(BaseCommand):
         hours = OpeningHours.objects.filter(name=entry["name"]).first()
         if hours is not None:
             self.save_snippet(hours, field_values(OpeningHours, entry, ["note"]), f"opening hours {hours}")
+            self.sort_sessions(hours)
             return hours
         hours = OpeningHours(name=entry["name"], timezone=entry.get("timezone", "Asia/Kolkata"))
         fill(hours, field_values(OpeningHours, entry, ["note"]))
-        hours.sessions = [
+        sessions = [
             OpeningSession(weekday=weekday, opens=parse_time(s["opens"]), closes=parse_time(s["closes"]))
             for s in entry.get("sessions", [])
             for weekday in s["weekdays"]
         ]
+        # The content lists a session for several days at once; the admin lists the rows in
+        # sort_order, which should read day by day: Monday 10:00, Monday 16:00, Tuesday 10:00, ...
+        hours.sessions = sorted(sessions, key=session_order)
         exceptions = []
         for e in entry.get("exceptions", []):
             exception = OpeningException(
@@ -194,6 +202,17 @@ class Command(BaseCommand):
         hours.save()
         self.note(f"opening hours {hours.name}")
         return hours
+
+    def sort_sessions(self, hours):
+        """Put the weekly sessions of hours loaded before in day-then-time order, once."""
+        sessions = list(hours.sessions.order_by("sort_order", "pk"))
+        in_order = sorted(sessions, key=session_order)
+        if sessions == in_order:
+            return
+        for position, session in enumerate(in_order):
+            session.sort_order = position
+        OpeningSession.objects.bulk_update(in_order, ["sort_order"])
+        self.note(f"opening hours {hours.name}: sessions in day order")
 
     def load_home(self, entry):
         home = HomePage.objects.first()
