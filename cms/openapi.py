@@ -10,7 +10,7 @@ from django.conf import settings
 
 from cms.i18n import supported_languages
 from cms.language_parameters import declare_language_parameters
-from cms.problems import PROBLEM_SCHEMA_NAME, ProblemDetail
+from cms.problems import PROBLEM_SCHEMA_NAME, ProblemDetail, documented_errors
 
 # Query parameters Wagtail documents that this project answers with a 400 or nothing: its per-tree
 # translations (WAGTAIL_I18N_ENABLED) are off; languages are chosen with `lang` (cms.middleware).
@@ -51,6 +51,7 @@ def complete_document(document, every_language_tags=()):
         ]
         optional_body_without_default(operation)
     anonymous_access_as_no_security(document)
+    declare_common_errors(document)
     # The one error schema cms.problems.problem_doc refers to.
     document.setdefault("components", {}).setdefault("schemas", {})[PROBLEM_SCHEMA_NAME] = (
         ProblemDetail.model_json_schema()
@@ -179,3 +180,25 @@ def anonymous_access_as_no_security(document):
             operation["security"] = [
                 {} if set(need) & set(anonymous) else need for need in operation["security"]
             ]
+
+
+def declare_common_errors(document):
+    """
+    The errors any operation may give, documented where the generator left them out: a 400 (an
+    unsupported `lang`, an unknown or malformed query parameter) everywhere, a 401 (and 403) on
+    every operation that needs a bearer token (Wagtail's own, cms.wagtail_api.require_token_to_read),
+    a 404 where a path names an item, and a 422 where a path or body may fail validation.
+    """
+    for operation in operations(document):
+        security = operation.get("security")
+        needs_token = bool(security) and {} not in security
+        in_path = any(parameter.get("in") == "path" for parameter in operation.get("parameters", []))
+        statuses = [400]
+        statuses += [401, 403] if needs_token else []
+        statuses += [404] if in_path else []
+        statuses += [422] if in_path or "requestBody" in operation else []
+        responses = operation.setdefault("responses", {})
+        documented = {str(status) for status in responses}  # Ninja's keys are numbers, others' text
+        for status, response in documented_errors(*statuses)["responses"].items():
+            if status not in documented:
+                responses[status] = response
