@@ -52,6 +52,7 @@ def complete_document(document, every_language_tags=()):
         optional_body_without_default(operation)
     anonymous_access_as_no_security(document)
     declare_common_errors(document)
+    declare_32_bit_numbers(document)
     # The one error schema cms.problems.problem_doc refers to.
     document.setdefault("components", {}).setdefault("schemas", {})[PROBLEM_SCHEMA_NAME] = (
         ProblemDetail.model_json_schema()
@@ -202,3 +203,27 @@ def declare_common_errors(document):
         for status, response in documented_errors(*statuses)["responses"].items():
             if status not in documented:
                 responses[status] = response
+
+
+INT32 = {"minimum": -(2**31), "maximum": 2**31 - 1}
+
+
+def declare_32_bit_numbers(document):
+    """
+    Whole numbers in the path or the query fit in 32 bits (a larger one is a 400 from
+    cms.middleware.InputGuardMiddleware): say so on each integer parameter, within its own bounds.
+    """
+    for operation in operations(document):
+        for parameter in operation.get("parameters", []):
+            for schema in integer_schemas(parameter.get("schema", {})):
+                schema["minimum"] = max(schema.get("minimum", INT32["minimum"]), INT32["minimum"])
+                schema["maximum"] = min(schema.get("maximum", INT32["maximum"]), INT32["maximum"])
+
+
+def integer_schemas(schema):
+    """`schema` if it is an integer's, and the integer schemas it is made of (anyOf, oneOf, allOf)."""
+    if schema.get("type") == "integer":
+        yield schema
+    for key in ("anyOf", "oneOf", "allOf"):
+        for part in schema.get(key, []):
+            yield from integer_schemas(part)
