@@ -10,6 +10,7 @@ from django.conf import settings
 
 from cms.i18n import supported_languages
 from cms.language_parameters import declare_language_parameters
+from cms.middleware import MAX_NUMBER
 from cms.problems import PROBLEM_SCHEMA_NAME, ProblemDetail, documented_errors
 
 # Query parameters Wagtail documents that this project answers with a 400 or nothing: its per-tree
@@ -205,7 +206,7 @@ def declare_common_errors(document):
                 responses[status] = response
 
 
-INT32 = {"minimum": -(2**31), "maximum": 2**31 - 1}
+INT32 = {"minimum": -MAX_NUMBER, "maximum": MAX_NUMBER}
 
 
 def declare_32_bit_numbers(document):
