@@ -414,6 +414,10 @@ def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
     return api.create_response(request, data, status=200)
 
 
+# The language prefix `path` starts with, as the document says it (find_article checks it too).
+FIND_PATH_PATTERN = r"^\s*/?(" + "|".join(code for code, _name in settings.LANGUAGES) + r")/"
+
+
 @router.get(
     "/articles/find/",
     response=ArticleDetail,
@@ -421,7 +425,10 @@ def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
     operation_id="articles_find",
     openapi_extra=documented_errors(400, 404, 422),
 )
-def find_article(request: HttpRequest, path: str = Query(..., max_length=500, examples=["/ta/vlaipptivu/"])):
+def find_article(
+    request: HttpRequest,
+    path: str = Query(..., max_length=500, pattern=FIND_PATH_PATTERN, examples=["/ta/vlaipptivu/"]),
+):
     """`path` is the article's web path with its language prefix, e.g. `/en/blog/<slug>/`."""
     reject_unknown_parameters(request, {"path"})
     match = re.fullmatch(r"/?([a-z]{2,3})(/.*)", path.strip())

@@ -10,7 +10,8 @@ from django.conf import settings
 
 from cms.i18n import supported_languages
 from cms.language_parameters import declare_language_parameters
-from cms.problems import PROBLEM_SCHEMA_NAME, ProblemDetail
+from cms.middleware import MAX_NUMBER
+from cms.problems import PROBLEM_SCHEMA_NAME, ProblemDetail, documented_errors
 
 # Query parameters Wagtail documents that this project answers with a 400 or nothing: its per-tree
 # translations (WAGTAIL_I18N_ENABLED) are off; languages are chosen with `lang` (cms.middleware).
@@ -51,6 +52,8 @@ def complete_document(document, every_language_tags=()):
         ]
         optional_body_without_default(operation)
     anonymous_access_as_no_security(document)
+    declare_common_errors(document)
+    declare_32_bit_numbers(document)
     # The one error schema cms.problems.problem_doc refers to.
     document.setdefault("components", {}).setdefault("schemas", {})[PROBLEM_SCHEMA_NAME] = (
         ProblemDetail.model_json_schema()
@@ -179,3 +182,49 @@ def anonymous_access_as_no_security(document):
             operation["security"] = [
                 {} if set(need) & set(anonymous) else need for need in operation["security"]
             ]
+
+
+def declare_common_errors(document):
+    """
+    The errors any operation may give, documented where the generator left them out: a 400 (an
+    unsupported `lang`, an unknown or malformed query parameter) everywhere, a 401 (and 403) on
+    every operation that needs a bearer token (Wagtail's own, cms.wagtail_api.require_token_to_read),
+    a 404 where a path names an item, and a 422 where a path or body may fail validation.
+    """
+    for operation in operations(document):
+        security = operation.get("security")
+        needs_token = bool(security) and {} not in security
+        in_path = any(parameter.get("in") == "path" for parameter in operation.get("parameters", []))
+        statuses = [400]
+        statuses += [401, 403] if needs_token else []
+        statuses += [404] if in_path else []
+        statuses += [422] if in_path or "requestBody" in operation else []
+        responses = operation.setdefault("responses", {})
+        documented = {str(status) for status in responses}  # Ninja's keys are numbers, others' text
+        for status, response in documented_errors(*statuses)["responses"].items():
+            if status not in documented:
+                responses[status] = response
+
+
+INT32 = {"minimum": -MAX_NUMBER, "maximum": MAX_NUMBER}
+
+
+def declare_32_bit_numbers(document):
+    """
+    Whole numbers in the path or the query fit in 32 bits (a larger one is a 400 from
+    cms.middleware.InputGuardMiddleware): say so on each integer parameter, within its own bounds.
+    """
+    for operation in operations(document):
+        for parameter in operation.get("parameters", []):
+            for schema in integer_schemas(parameter.get("schema", {})):
+                schema["minimum"] = max(schema.get("minimum", INT32["minimum"]), INT32["minimum"])
+                schema["maximum"] = min(schema.get("maximum", INT32["maximum"]), INT32["maximum"])
+
+
+def integer_schemas(schema):
+    """`schema` if it is an integer's, and the integer schemas it is made of (anyOf, oneOf, allOf)."""
+    if schema.get("type") == "integer":
+        yield schema
+    for key in ("anyOf", "oneOf", "allOf"):
+        for part in schema.get(key, []):
+            yield from integer_schemas(part)

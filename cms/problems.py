@@ -6,13 +6,14 @@ from ninja.errors import ValidationError as NinjaValidationError
 from wagtail.api.v3.errors import PROBLEM_JSON, ProblemDetail, problem_response
 
 ERROR_DESCRIPTIONS = {
-    400: "Bad request: an unknown parameter, an unsupported `lang`, or a value that makes no sense.",
+    400: "Bad request: an unknown parameter, an unsupported `lang`, a value that makes no sense, or a "
+    "query parameter that is malformed (a date not in ISO 8601; `errors` says which and the format).",
     401: "A bearer token is required.",
     403: "The token's user may not do this.",
     404: "Not found, or not public.",
     413: "The request body is too large.",
     415: "Unsupported content type.",
-    422: "A parameter failed validation; `errors` says which.",
+    422: "A field of the body (or path) failed validation; `errors` says which.",
     429: "Too many requests; see Retry-After.",
 }
 
@@ -61,9 +62,17 @@ def problem_doc(description):
 def validation_failed(request, exc):
     """
     Wagtail's 422 for a request Ninja could not validate, with its summary in the request's
-    language, as the messages in `errors` are where the endpoint gives its own.
+    language, as the messages in `errors` are where the endpoint gives its own. A malformed query
+    parameter (a date that is not ISO 8601) is a 400, as the rest of the query's mistakes are: the
+    request is wrong, not its content; a body that fails validation stays a 422.
     """
-    return problem(422, gettext("Some values are not valid: `errors` says which."), errors=exc.errors)
+    status = 400 if exc.errors and all(in_query(error) for error in exc.errors) else 422
+    return problem(status, gettext("Some values are not valid: `errors` says which."), errors=exc.errors)
+
+
+def in_query(error):
+    """Whether a validation error of Ninja's is about a query parameter."""
+    return tuple(error.get("loc") or ())[:1] == ("query",)
 
 
 def register_problem_handlers(api):

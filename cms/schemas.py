@@ -53,12 +53,23 @@ TranslatedText = translated(str, TextByLanguage)
 NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 
 
-def iso_8601_only(expected):
-    """A validator that lets only ISO 8601 text through (`expected` says what to send), not numbers."""
+def iso_8601_only(expected, parse):
+    """
+    A validator that lets only ISO 8601 text through (`expected` says what to send, `parse` is the
+    type's `fromisoformat`), not numbers, so that every malformed value's error names the format.
+    """
+
+    def malformed():
+        return PydanticCustomError("iso_8601", "Expected {expected}.", {"expected": expected})
 
     def check(value):
         if isinstance(value, (int, float)) or (isinstance(value, str) and NUMBER.match(value)):
-            raise PydanticCustomError("iso_8601", "Expected {expected}.", {"expected": expected})
+            raise malformed()
+        if isinstance(value, str):
+            try:
+                parse(value.replace("z", "Z"))
+            except ValueError:
+                raise malformed() from None
         return value
 
     return check
@@ -67,9 +78,17 @@ def iso_8601_only(expected):
 # Dates and times in query parameters: ISO 8601 only, never a number.
 IsoDateTime = Annotated[
     datetime.datetime,
-    BeforeValidator(iso_8601_only("an ISO 8601 date and time with timezone, e.g. 2024-01-31T10:00:00+05:30")),
+    BeforeValidator(
+        iso_8601_only(
+            "an ISO 8601 date and time with timezone, e.g. 2024-01-31T10:00:00+05:30",
+            datetime.datetime.fromisoformat,
+        )
+    ),
 ]
-IsoDate = Annotated[datetime.date, BeforeValidator(iso_8601_only("a date as YYYY-MM-DD, e.g. 2024-01-31"))]
+IsoDate = Annotated[
+    datetime.date,
+    BeforeValidator(iso_8601_only("a date as YYYY-MM-DD, e.g. 2024-01-31", datetime.date.fromisoformat)),
+]
 
 
 class ItemMeta(Schema):

@@ -78,12 +78,16 @@ def test_a_quoted_word_finds_what_the_word_finds(client, demo):
         ({"updated_since": "-1e9"}, "an ISO 8601 date and time with timezone"),
         ({"date_from": "0"}, "a date as YYYY-MM-DD"),
         ({"date_to": "1699920000"}, "a date as YYYY-MM-DD"),
+        ({"updated_since": "yesterday"}, "an ISO 8601 date and time with timezone"),
+        ({"date_from": "2024-13-45"}, "a date as YYYY-MM-DD"),
+        ({"date_to": "31/01/2024"}, "a date as YYYY-MM-DD"),
     ],
 )
-def test_a_number_is_not_taken_for_a_date(client, demo, query, expected):
+def test_a_malformed_date_is_a_400_naming_the_format(client, demo, query, expected):
     response = client.get("/api/v3/articles/", query)
 
-    assert response.status_code == 422
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
     [error] = response.json()["errors"]
     assert error["loc"] == ["query", next(iter(query))]
     assert expected in error["msg"]
@@ -92,7 +96,7 @@ def test_a_number_is_not_taken_for_a_date(client, demo, query, expected):
 def test_the_moment_asked_about_is_not_a_number_either(client, demo):
     response = client.get("/api/v3/opening-hours/", {"at": "0.5"})
 
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert "2024-01-31T10:00:00+05:30" in response.json()["errors"][0]["msg"]
 
 

@@ -180,10 +180,10 @@ def test_nul_in_the_sites_query_string_is_a_400_page_in_the_visitors_language(cl
     assert text in response.content.decode()
 
 
-def test_a_value_the_api_cannot_read_is_a_422_summarised_in_the_requested_language(client, demo):
+def test_a_query_value_the_api_cannot_read_is_a_400_summarised_in_the_requested_language(client, demo):
     response = client.get("/api/v3/opening-hours/", {"at": "garbage", "lang": "ta"})
 
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response["Content-Type"].startswith("application/problem+json")
     body = response.json()
     assert body["detail"] == "சில மதிப்புகள் சரியானவை அல்ல: எவை என்பதை `errors` கூறுகிறது."

@@ -108,6 +108,20 @@ def test_every_operation_takes_lang_and_accept_language(client):
         assert not {("query", "locale"), ("query", "translation_of")} & set(parameters), f"{method} {path}"
 
 
+def test_what_needs_a_token_says_so_and_documents_its_401(client, demo):
+    document = client.get("/api/v3/openapi.json").json()
+
+    pages = document["paths"]["/api/v3/pages/"]["get"]
+    assert {} not in pages["security"]
+    assert client.get("/api/v3/pages/").status_code == 401
+    for path, method, operation in operations(document):
+        if operation.get("security") and {} not in operation["security"]:
+            assert {"400", "401", "403"} <= set(operation["responses"]), f"{method} {path}"
+        else:
+            assert "400" in operation["responses"], f"{method} {path}"
+    assert "404" in document["paths"]["/api/v3/articles/{article_id}/"]["get"]["responses"]
+
+
 def test_the_document_leaves_out_only_what_cannot_answer(client, demo):
     """
     Wagtail documents its snippet operations that need a model with revisions, draft state or

@@ -85,7 +85,7 @@ def test_the_openapi_document_is_utf8_json(client, db):
         ("get", "/api/v3/articles/?lang=xx", 400),  # the language middleware
         ("get", "/api/v3/articles/99999/", 404),  # Wagtail's handler
         ("get", "/api/v3/nothing-here/", 404),  # outside any router
-        ("get", "/api/v3/opening-hours/?at=garbage&lang=ta", 422),
+        ("get", "/api/v3/opening-hours/?at=garbage&lang=ta", 400),
         ("delete", "/api/v3/articles/", 405),  # Django's, made problem+json
         ("get", "/api/v3/pages/", 401),
     ],
@@ -96,7 +96,7 @@ def test_problems_say_they_are_utf8_and_write_tamil_as_text(client, demo, method
     assert response.status_code == status
     assert response["Content-Type"] == PROBLEM_UTF8
     assert not ESCAPE.search(response.content)
-    if status == 422:
+    if "garbage" in path:
         assert TAMIL.search(response.json()["detail"])
 
 
