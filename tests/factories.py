@@ -4,6 +4,8 @@ import datetime
 
 import factory
 import wagtail_factories
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
 from articles.models import ArticleAuthor, ArticleCategory, ArticlePage, Author, BlogIndexPage
@@ -158,3 +160,10 @@ class ConsultationRequestFactory(DjangoModelFactory):
 
     class Meta:
         model = ConsultationRequest
+
+
+def member(username, group):
+    """An admin user in the group named `group` (the groups the data migrations create)."""
+    user = get_user_model().objects.create_user(username=username, password="password")
+    user.groups.add(Group.objects.get(name=group))
+    return user

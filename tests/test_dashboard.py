@@ -3,19 +3,12 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import ArticlePage
 from consultations.models import ConsultationRequest
-from tests.factories import ArticlePageFactory, AuthorFactory, ConsultationRequestFactory
-
-
-def member(django_user_model, username, group):
-    user = django_user_model.objects.create_user(username=username, password="password")
-    user.groups.add(Group.objects.get(name=group))
-    return user
+from tests.factories import ArticlePageFactory, AuthorFactory, ConsultationRequestFactory, member
 
 
 def needs_attention(client, user):
@@ -33,9 +26,9 @@ def needs_attention(client, user):
 
 
 @pytest.fixture
-def editorial_queue(blog_page, django_user_model, monkeypatch):
+def editorial_queue(blog_page, monkeypatch):
     """One article of each kind the panel counts, and the editor who submitted one."""
-    editor = member(django_user_model, "editor", "Editors")
+    editor = member("editor", "Editors")
     monkeypatch.setattr("articles.models.clinic_today", lambda: datetime.date(2026, 3, 10))
     translated = {
         "title_ta": "தமிழ்",
@@ -87,8 +80,8 @@ def test_a_stale_tamil_counts_as_needing_translation(client, editorial_queue):
     assert count == 2 and "Overdue piece" in titles
 
 
-def test_clinic_staff_see_only_the_new_consultation_requests(client, django_user_model, editorial_queue):
-    staff = member(django_user_model, "frontdesk", "Clinic staff")
+def test_clinic_staff_see_only_the_new_consultation_requests(client, editorial_queue):
+    staff = member("frontdesk", "Clinic staff")
     ConsultationRequestFactory()
     ConsultationRequestFactory()
     ConsultationRequestFactory(status=ConsultationRequest.Status.CONTACTED)

@@ -3,16 +3,10 @@
 import json
 import re
 
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles.models import ArticlePage, BlogIndexPage
-
-
-def member(django_user_model, username, group):
-    user = django_user_model.objects.create_user(username=username, password="password")
-    user.groups.add(Group.objects.get(name=group))
-    return user
+from tests.factories import member
 
 
 def blog_menu(client, user):
@@ -52,14 +46,14 @@ def test_a_superuser_finds_the_articles_and_adds_one_from_the_blog_menu(client, 
     assert client.get(links["Add article"]).status_code == 200
 
 
-def test_an_editor_sees_the_same_links(client, django_user_model, demo):
-    editor = member(django_user_model, "editor", "Editors")
+def test_an_editor_sees_the_same_links(client, demo):
+    editor = member("editor", "Editors")
     links = blog_menu(client, editor)
     assert links.items() >= expected_links(BlogIndexPage.objects.get()).items()
     assert client.get(links["Add article"]).status_code == 200
 
 
-def test_clinic_staff_do_not_see_the_article_links(client, django_user_model, demo):
-    staff = member(django_user_model, "frontdesk", "Clinic staff")
+def test_clinic_staff_do_not_see_the_article_links(client, demo):
+    staff = member("frontdesk", "Clinic staff")
     links = blog_menu(client, staff)
     assert "Articles" not in links and "Add article" not in links

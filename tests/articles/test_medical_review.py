@@ -14,33 +14,27 @@ from wagtail.models import WorkflowState
 
 from articles.models import ArticlePage
 from tests.admin_forms import page_edit_data
-from tests.factories import ArticlePageFactory, AuthorFactory, ConsultationRequestFactory
+from tests.factories import ArticlePageFactory, AuthorFactory, ConsultationRequestFactory, member
 
 TODAY = datetime.date(2026, 3, 10)
 
 
-def member(django_user_model, username, group):
-    user = django_user_model.objects.create_user(username=username, password="password")
-    user.groups.add(Group.objects.get(name=group))
-    return user
+@pytest.fixture
+def editor(blog_page):
+    return member("editor", "Editors")
 
 
 @pytest.fixture
-def editor(django_user_model, blog_page):
-    return member(django_user_model, "editor", "Editors")
-
-
-@pytest.fixture
-def reviewer(django_user_model, blog_page):
+def reviewer(blog_page):
     """A medical reviewer whose account is linked to her author profile."""
-    user = member(django_user_model, "reviewer", "Medical reviewers")
+    user = member("reviewer", "Medical reviewers")
     AuthorFactory(name="Dr. Meena Raghavan", user=user)
     return user
 
 
 @pytest.fixture
-def staff(django_user_model, db):
-    return member(django_user_model, "frontdesk", "Clinic staff")
+def staff(db):
+    return member("frontdesk", "Clinic staff")
 
 
 @pytest.fixture
@@ -222,10 +216,8 @@ def test_an_editors_change_to_a_live_article_waits_for_review(client, editor, re
     assert "Acne myths, busted" in client.get(ArticlePage.objects.get(pk=article.pk).url).content.decode()
 
 
-def test_a_reviewer_without_an_author_profile_may_only_request_changes(
-    client, editor, draft, django_user_model
-):
-    unlinked = member(django_user_model, "unlinked", "Medical reviewers")
+def test_a_reviewer_without_an_author_profile_may_only_request_changes(client, editor, draft):
+    unlinked = member("unlinked", "Medical reviewers")
     submit(client, editor, draft)
 
     approve(client, unlinked, draft)  # refused: the admin sends them back to the dashboard
