@@ -183,9 +183,9 @@ def editor(blog_page):
     return member("editor", "Editors")
 
 
-def submit_english_change(client, editor, article, text):
+def submit_english_change(client, editor, article, text, **changes):
     client.force_login(editor)
-    data = page_edit_data(article, editor, **{"action-submit": "Submit to Medical review"})
+    data = page_edit_data(article, editor, **changes, **{"action-submit": "Submit to Medical review"})
     # The first paragraph's Draftail state, as the editor's rich text input posts it.
     state = {"blocks": [{"key": "a1b2c", "text": text, "type": "unstyled", "depth": 0}], "entityMap": {}}
     data["body_en-0-value"] = json.dumps(state)
@@ -239,3 +239,25 @@ def test_approving_a_change_to_the_english_leaves_the_tamil_stale(
     assert detail["last_reviewed"] is None and detail["reviewed_by"] is None
     report = admin_client.get(reverse("translation_status"), {"problem": "stale"}).content.decode()
     assert "Sunscreen basics" in report
+
+
+@pytest.mark.parametrize(
+    "tamil",
+    [{"title_ta": "சன்ஸ்கிரீன்: அடிப்படைகள்"}, {"translation_current_ta": "on"}],
+    ids=["updated", "confirmed"],
+)
+def test_approving_an_english_change_with_the_tamil_updated_or_confirmed_leaves_it_current(
+    article, editor, reviewer, client, tamil
+):
+    submit_english_change(
+        client, editor, article, "Apply sunscreen every morning and again at noon.", **tamil
+    )
+
+    approve_from_the_dashboard(client, reviewer, article)
+
+    article = ArticlePage.objects.get(pk=article.pk)
+    assert article.live and "again at noon" in str(article.body_en)
+    assert article.translation_status == {"ta": "current"}
+    client.logout()
+    tamil_page = client.get(url_in(article, "ta")).content.decode()
+    assert STALE_NOTE_TA not in tamil_page and "பக்கம் கடைசியாகச் சரிபார்க்கப்பட்டது" in tamil_page
