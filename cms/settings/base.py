@@ -203,13 +203,51 @@ STATICFILES_FINDERS = [
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static"))
 STATIC_URL = "/static/"
+
+
+# Media storage
+# Uploads (images, their renditions, documents) live on local disk under MEDIA_ROOT and the project
+# serves the images itself at MEDIA_URL (cms/media.py), in production too: whitenoise serves only
+# what collectstatic gathered. With AWS_STORAGE_BUCKET_NAME set they live in an S3-compatible bucket
+# instead (django-storages), whose policy makes the images public and leaves the documents private.
+# Documents are only ever served by Wagtail's view, which checks a private collection's restriction.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# How long browsers and a CDN may keep an image before asking again (with its ETag: a 304 then).
+MEDIA_CACHE_SECONDS = int(os.environ.get("MEDIA_CACHE_SECONDS", "86400"))
+
+
+def media_storage(environ):
+    """STORAGES["default"] as the environment asks: the local disk, or an S3 bucket."""
+    bucket = environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("AWS_S3_REGION_NAME") or None,
+            "addressing_style": environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            # A CDN or a public host name in front of the bucket, for the images' URLs.
+            "custom_domain": environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            # Plain URLs that do not expire inside cached pages and API responses: the bucket's policy
+            # lets anyone read images/ and original_images/, and nothing else (README, "Media").
+            "querystring_auth": False,
+            # No object ever carries its own public-read ACL: a document stays private.
+            "default_acl": None,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": f"public, max-age={MEDIA_CACHE_SECONDS}"},
+        },
+    }
+
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Whether MEDIA_URL is served by the project (cms.urls.media_urlpatterns): local disk only.
+SERVE_MEDIA = STORAGES["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
