@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -20,7 +21,11 @@ def redis_url_with_db(url, db):
 
 def env_list(name, default=""):
     """A comma-separated environment variable as a list, ignoring blanks."""
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return env_list_from(os.environ, name, default)
+
+
+def env_list_from(environ, name, default=""):
+    return [item.strip() for item in environ.get(name, default).split(",") if item.strip()]
 
 
 # Order matters: wagtail-modeltranslation (and its migrate/makemigrations overrides) and
@@ -269,6 +274,47 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILMODELTRANSLATION_LOCALE_PICKER = False
 
 ARTICLES_PER_PAGE = 10
+
+
+# CDN
+# A CDN in front of the site forgets the pages and API responses a change to a page makes stale
+# (cms/frontend_cache.py), through Wagtail's frontend_cache backends, configured from the environment:
+# Cloudflare (CLOUDFLARE_ZONE_ID and an API token allowed to purge its cache), CloudFront
+# (CLOUDFRONT_DISTRIBUTION_ID, with the usual AWS_* credentials), or any cache that takes HTTP PURGE
+# requests (FRONTEND_CACHE_PURGE_URL, e.g. Varnish). None of them set: nothing is purged.
+def frontend_cache_backends(environ):
+    """WAGTAILFRONTENDCACHE as the environment asks (empty: no CDN)."""
+    backends = {}
+    if environ.get("CLOUDFLARE_ZONE_ID"):
+        if not environ.get("CLOUDFLARE_API_TOKEN"):
+            raise ImproperlyConfigured(
+                "CLOUDFLARE_ZONE_ID needs CLOUDFLARE_API_TOKEN (with Cache Purge permission)."
+            )
+        backends["cloudflare"] = {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "ZONEID": environ["CLOUDFLARE_ZONE_ID"],
+            "BEARER_TOKEN": environ["CLOUDFLARE_API_TOKEN"],
+        }
+    if environ.get("CLOUDFRONT_DISTRIBUTION_ID"):
+        backends["cloudfront"] = {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+            "DISTRIBUTION_ID": environ["CLOUDFRONT_DISTRIBUTION_ID"],
+        }
+    if environ.get("FRONTEND_CACHE_PURGE_URL"):
+        backends["http"] = {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": environ["FRONTEND_CACHE_PURGE_URL"],
+        }
+    # Only URLs on these hosts are purged (comma-separated; default: every host of the Sites).
+    hostnames = env_list_from(environ, "FRONTEND_CACHE_HOSTNAMES")
+    if hostnames:
+        for backend in backends.values():
+            backend["HOSTNAMES"] = hostnames
+    return backends
+
+
+WAGTAILFRONTENDCACHE = frontend_cache_backends(os.environ)
+
 
 # Background tasks: work that must not hold up a request (search and reference indexing by Wagtail,
 # webhook deliveries) is queued in the database and run by `manage.py db_worker` (`make run` starts
