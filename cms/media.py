@@ -104,6 +104,9 @@ def serve_media(request, path, folder):
             )
             headers["Content-Range"] = f"bytes {start}-{end}/{stat.st_size}"
             headers["Content-Length"] = str(end - start + 1)
+        elif request.method == "HEAD":  # the headers only: gunicorn would have to drop a body
+            response = HttpResponse(content_type=content_type)
+            headers["Content-Length"] = str(stat.st_size)
         else:
             response = FileResponse(full_path.open("rb"), content_type=content_type)
     for name, value in headers.items():

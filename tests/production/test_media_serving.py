@@ -90,6 +90,7 @@ def test_a_head_request_has_the_headers_and_no_body(client, image):
     response = client.head(image.file.url)
     assert response.status_code == 200
     assert response["ETag"]
+    assert response["Content-Length"] == str(image.file.size)
     assert body(response) == b""
 
 
