@@ -8,17 +8,21 @@ after the change, with its own cached paths (Page.get_cached_paths: a blog's fee
 pages); its descendants when their URLs or privacy changed with it; the pages above it, which list
 it; the other pages that show it and the API paths that show it, which each page type declares
 (`get_pages_showing_it()`, `get_cached_api_paths()`); every page, when the layout links to the page
-and its address changed; and the sitemap. Wagtail's own frontend_cache app is not installed: its
-handlers purge a page in the editor's language only, and nothing of the API.
+and its address changed; and the sitemap. A deleted image's files go too. Wagtail's own
+frontend_cache app is not installed: its handlers purge a page in the editor's language only, and
+nothing of the API.
 """
 
 import copy
 from functools import partial
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.signals import post_delete
 from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
-from wagtail.models import Page
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
 
 from cms.page_changes import PageChange, full_urls, page_changed, url_paths
 from cms.pages import LinkedFromEveryPageMixin
@@ -29,6 +33,23 @@ API_LANGUAGE_PARAMETERS = ["", *(f"lang={code}" for code, _name in settings.LANG
 
 def connect_frontend_cache_purge():
     page_changed.connect(purge_after_change, dispatch_uid="frontend-cache-page-changed")
+    image_model = get_image_model()
+    for model in (image_model, image_model.get_rendition_model()):
+        post_delete.connect(
+            purge_deleted_file, sender=model, dispatch_uid=f"frontend-cache-{model._meta.label}"
+        )
+
+
+def purge_deleted_file(sender, instance, **kwargs):
+    """
+    A deleted image's (or rendition's) file leaves the CDN at once, not MEDIA_CACHE_SECONDS later:
+    an editor who deletes a photo wants it gone. A local file's URL is on every site's host.
+    """
+    if not settings.WAGTAILFRONTENDCACHE or not instance.file:
+        return
+    url = instance.file.url
+    urls = [url] if urlsplit(url).netloc else [site.root_url + url for site in Site.objects.all()]
+    transaction.on_commit(partial(purge_urls_from_cache, urls), robust=True)
 
 
 def purge_after_change(sender, page, change, old_url_paths, **kwargs):

@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from wagtail.contrib.frontend_cache.backends import CloudflareBackend, CloudfrontBackend, HTTPBackend
 from wagtail.contrib.frontend_cache.utils import get_backends
 from wagtail.models import PageViewRestriction
+from wagtail_factories import ImageFactory
 
 from cms.settings.base import frontend_cache_backends
 from tests.factories import ArticleCategoryFactory, ArticlePageFactory, AuthorFactory, BlogIndexPageFactory
@@ -221,3 +222,16 @@ def test_the_environment_chooses_cloudflare_cloudfront_or_an_http_cache():
 def test_cloudflare_without_a_token_is_refused_at_start_up():
     with pytest.raises(ImproperlyConfigured, match="CLOUDFLARE_API_TOKEN"):
         frontend_cache_backends({"CLOUDFLARE_ZONE_ID": "zone-1"})
+
+
+def test_deleting_an_image_purges_its_file_and_renditions(cdn, db, django_capture_on_commit_callbacks):
+    image = ImageFactory(file__filename="mole-check.png")
+    rendition = image.get_rendition("fill-100x100")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        image.delete()
+
+    assert set(cdn.purged) == {
+        f"{SITE}/media/original_images/mole-check.png",
+        f"{SITE}{rendition.url}",
+    }
