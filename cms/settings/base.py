@@ -19,12 +19,8 @@ def redis_url_with_db(url, db):
     return urlunsplit(parts._replace(path=f"/{db}"))
 
 
-def env_list(name, default=""):
+def env_list(name, default="", environ=os.environ):
     """A comma-separated environment variable as a list, ignoring blanks."""
-    return env_list_from(os.environ, name, default)
-
-
-def env_list_from(environ, name, default=""):
     return [item.strip() for item in environ.get(name, default).split(",") if item.strip()]
 
 
@@ -306,7 +302,7 @@ def frontend_cache_backends(environ):
             "LOCATION": environ["FRONTEND_CACHE_PURGE_URL"],
         }
     # Only URLs on these hosts are purged (comma-separated; default: every host of the Sites).
-    hostnames = env_list_from(environ, "FRONTEND_CACHE_HOSTNAMES")
+    hostnames = env_list("FRONTEND_CACHE_HOSTNAMES", environ=environ)
     if hostnames:
         for backend in backends.values():
             backend["HOSTNAMES"] = hostnames

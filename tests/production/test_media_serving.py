@@ -6,6 +6,7 @@ validators (304), byte ranges (206, 416), and nothing outside the image folders.
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.management import CommandError, call_command
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
@@ -114,3 +115,8 @@ def test_nothing_but_images_is_served_from_media(client, db, path):
 
 def test_writing_to_media_is_refused(client, image):
     assert client.post(image.file.url).status_code == 405
+
+
+def test_the_bucket_policy_command_needs_a_bucket():
+    with pytest.raises(CommandError, match="AWS_STORAGE_BUCKET_NAME"):
+        call_command("media_bucket_policy")

@@ -84,7 +84,7 @@ def test_images_and_renditions_are_uploaded_to_the_bucket_and_public_there(
     )
     image = article.hero_image
     assert image.file.url.startswith(f"{s3_endpoint}/{BUCKET}/original_images/")
-    assert not (settings.MEDIA_ROOT / image.file.name).exists()
+    assert s3_media.head_object(Bucket=BUCKET, Key=image.file.name)["ContentLength"] > 0  # uploaded there
 
     api_urls = [
         r["url"] for r in client.get(f"/api/v3/articles/{article.pk}/").json()["hero_image"]["renditions"]
