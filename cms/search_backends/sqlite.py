@@ -1,0 +1,111 @@
+"""Wagtail's SQLite FTS5 search backend, ranking headlines first (see cms.search_backends)."""
+
+from django.db.models import FloatField
+from django.db.models.expressions import RawSQL
+from django.utils.functional import cached_property
+from modelsearch.backends.database.sqlite import sqlite
+from modelsearch.backends.database.sqlite.query import Lexeme, MatchExpression, SearchQueryExpression
+from modelsearch.index import SearchField
+from modelsearch.query import PlainText
+from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
+
+from cms.search_backends import (
+    RankedSearchMixin,
+    RankedSearchResultsMixin,
+    index_ids,
+    is_headline,
+    query_words,
+)
+
+# How much more a word in a headline (the index's title column) counts than one in the body.
+HEADLINE_WEIGHT = 10.0
+
+
+class ObjectIndexer(sqlite.ObjectIndexer):
+    """The title column holds the headline fields (is_headline), the body the other searchable ones."""
+
+    def texts(self, headline):
+        return [
+            value
+            for field in self.search_fields
+            for current_field, value in self.prepare_field(self.obj, field)
+            if isinstance(current_field, SearchField) and is_headline(current_field) == headline
+        ]
+
+    @cached_property
+    def title(self):
+        return " ".join(self.texts(headline=True))
+
+    @cached_property
+    def body(self):
+        return " ".join(self.texts(headline=False))
+
+
+class SQLiteIndex(sqlite.SQLiteIndex):
+    def add_items(self, model, objs):
+        """As Wagtail's, with this module's ObjectIndexer."""
+        if not model.get_search_fields():
+            return
+        indexers = {indexer.id: indexer for indexer in (ObjectIndexer(obj, self.backend) for obj in objs)}
+        if not indexers:
+            return
+        content_type_id = get_content_type_pk(model)
+        entries = self.entries.filter(content_type_id=content_type_id)
+        existing = set(entries.filter(object_id__in=indexers).values_list("object_id", flat=True))
+        new = []
+        for object_id, indexer in indexers.items():
+            columns = {"title": indexer.title, "autocomplete": indexer.autocomplete, "body": indexer.body}
+            if object_id in existing:
+                entries.filter(object_id=object_id).update(**columns)
+            else:
+                new.append(sqlite.IndexEntry(content_type_id=content_type_id, object_id=object_id, **columns))
+        self.entries.bulk_create(new)
+        self._refresh_title_norms()
+
+
+class SQLiteSearchQueryCompiler(RankedSearchMixin, sqlite.SQLiteSearchQueryCompiler):
+    OBJECT_ID = "index_entry__object_id"
+
+    def build_search_query_content(self, query, config=None):
+        """Every word of plain text matches whole words and the words it begins."""
+        if not isinstance(query, PlainText):
+            return super().build_search_query_content(query, config=config)
+        words = query_words(query.query_string)
+        if not words:
+            return None
+        lexemes = Lexeme(words[0], prefix=True)
+        for word in words[1:]:
+            if query.operator.upper() == "AND":
+                lexemes &= Lexeme(word, prefix=True)
+            else:
+                lexemes |= Lexeme(word, prefix=True)
+        return SearchQueryExpression(lexemes, config=config)
+
+    def ranked_entries(self, config):
+        match = MatchExpression(self.FTS_TABLE_FIELDS, self.build_search_query(self.query, config=config))
+        table = sqlite.SQLiteFTSIndexEntry._meta.db_table
+        # bm25() is lower for better matches; its weights are the columns': autocomplete, body, title.
+        rank = RawSQL(f"-bm25({table}, 0, 1, %s)", [HEADLINE_WEIGHT], output_field=FloatField())
+        return (
+            sqlite.SQLiteFTSIndexEntry.objects.filter(match)
+            .filter(
+                index_entry__content_type__in=get_descendants_content_types_pks(self.queryset.model),
+                index_entry__object_id__in=index_ids(self.queryset),
+            )
+            .annotate(rank=rank)
+        )
+
+    def search(self, config, start, stop, score_field=None):
+        if self.ranks_itself():
+            return self.ranked(config, start, stop, score_field)
+        return super().search(config, start, stop, score_field=score_field)
+
+
+class SQLiteSearchResults(RankedSearchResultsMixin, sqlite.SQLiteSearchResults):
+    pass
+
+
+class SQLiteSearchBackend(sqlite.SQLiteSearchBackend):
+    query_compiler_class = SQLiteSearchQueryCompiler
+    index_class = SQLiteIndex
+    results_class = SQLiteSearchResults
