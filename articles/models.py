@@ -633,9 +633,10 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
         ),
     ]
 
-    # Titles (boost 2, as Wagtail's Page has it) and introductions rank above the body, in each language.
+    # Titles (boost 2, as Wagtail's Page has it), then introductions, rank above the body, in each
+    # language (cms.search_backends).
     search_fields = Page.search_fields + [
-        index.SearchField("intro", boost=2),
+        index.SearchField("intro", boost=1.5),
         index.SearchField("body"),
         index.SearchField("author_names"),
         index.RelatedFields("category", [index.SearchField("name")]),

@@ -8,8 +8,9 @@ same on Elasticsearch or OpenSearch (README, "Search"):
   keeps vowel signs and the pulli inside words (cms/migrations/0001), PostgreSQL uses the "simple"
   configuration (WAGTAILSEARCH_BACKENDS' SEARCH_CONFIG).
 - The fields a model boosts (titles and introductions, in every language; see `is_headline`) rank
-  above the rest: PostgreSQL weighs them by their boost already; on SQLite they get the index's
-  title column, weighed HEADLINE_WEIGHT times the body.
+  above the rest, titles first: PostgreSQL weighs fields by their boost already; on SQLite they get
+  the index's title column, weighed HEADLINE_WEIGHT times the body, each as many times as its
+  boost (FTS5 weighs columns, not the fields within one).
 - Results are counted in the database and only the slice asked for is loaded, in rank order: the
   full-text index is queried once per count or slice, not once per matching row.
 
@@ -23,8 +24,9 @@ from django.db.models.functions import Cast
 from modelsearch.index import SearchField
 from modelsearch.query import And, Or, PlainText
 
-# A field boosted at least this much is a headline (Wagtail's Page.title has boost 2).
-HEADLINE_BOOST = 2
+# A field boosted at least this much is a headline (Wagtail's Page.title has boost 2, articles'
+# introductions 1.5).
+HEADLINE_BOOST = 1.5
 
 
 def SearchBackend(params):  # noqa: N802 (Wagtail looks the backend up by this name)

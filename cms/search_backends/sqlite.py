@@ -25,12 +25,13 @@ class ObjectIndexer(sqlite.ObjectIndexer):
     """The title column holds the headline fields (is_headline), the body the other searchable ones."""
 
     def texts(self, headline):
-        return [
-            value
-            for field in self.search_fields
-            for current_field, value in self.prepare_field(self.obj, field)
-            if isinstance(current_field, SearchField) and is_headline(current_field) == headline
-        ]
+        texts = []
+        for field in self.search_fields:
+            for current_field, value in self.prepare_field(self.obj, field):
+                if isinstance(current_field, SearchField) and is_headline(current_field) == headline:
+                    # A headline counts as often as its boost: titles twice, introductions once.
+                    texts.extend([value] * (int(current_field.boost) if headline else 1))
+        return texts
 
     @cached_property
     def title(self):
