@@ -94,8 +94,8 @@ def search_pages(pages, query, results=None):
     results = results if results is not None else pages.model._default_manager.all()
     candidates = results.filter(id__in=pages.values("id"))
     matches = candidates.search(query, operator="and")
-    if not matches.count():
-        # The database backends (cms.search_backends) match word beginnings in search() itself;
-        # Elasticsearch and OpenSearch do so in autocomplete().
+    if not getattr(matches.backend, "matches_word_beginnings", False) and not matches.count():
+        # Elasticsearch and OpenSearch find word beginnings with autocomplete(); the database
+        # backends (cms.search_backends) with search() itself.
         matches = candidates.autocomplete(query, operator="and")
     return matches

@@ -55,5 +55,6 @@ class PostgresSearchResults(RankedSearchResultsMixin, postgres.PostgresSearchRes
 
 
 class PostgresSearchBackend(postgres.PostgresSearchBackend):
+    matches_word_beginnings = True  # cms.search.search_pages needs no autocomplete()
     query_compiler_class = PostgresSearchQueryCompiler
     results_class = PostgresSearchResults

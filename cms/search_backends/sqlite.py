@@ -107,6 +107,7 @@ class SQLiteSearchResults(RankedSearchResultsMixin, sqlite.SQLiteSearchResults):
 
 
 class SQLiteSearchBackend(sqlite.SQLiteSearchBackend):
+    matches_word_beginnings = True  # cms.search.search_pages needs no autocomplete()
     query_compiler_class = SQLiteSearchQueryCompiler
     index_class = SQLiteIndex
     results_class = SQLiteSearchResults
