@@ -86,24 +86,23 @@ def in_rank_order(queryset, ids_and_scores, score_field=None):
 
 class RankedSearchMixin:
     """
-    A query compiler that ranks plain queries itself: `ranked_entries()` are the index entries of
-    the queryset's objects that match, with `rank` (higher is better), counted or sliced in the
-    database. Other queries (phrases, NOT, ordering by a field) are left to Wagtail's compiler.
+    A query compiler that ranks plain queries itself: `count()` counts the queryset's objects that
+    match, `ids_and_ranks()` gives a slice of their ids (as the index stores them) with their
+    ranks, best first, both in one query. Other queries (phrases, NOT, ordering by a field) are
+    left to Wagtail's compiler.
     """
 
     def ranks_itself(self):
         return self.order_by_relevance and self.fields is None and is_plain(self.query)
 
-    def ranked_entries(self, config):
+    def count(self, config):
         raise NotImplementedError
 
-    def count(self, config):
-        return self.ranked_entries(config).count()
+    def ids_and_ranks(self, config, start, stop):
+        raise NotImplementedError
 
     def ranked(self, config, start, stop, score_field=None):
-        entries = self.ranked_entries(config).order_by("-rank", "-pk")
-        ids_and_scores = list(entries.values_list(self.OBJECT_ID, "rank")[start:stop])
-        return in_rank_order(self.queryset, ids_and_scores, score_field)
+        return in_rank_order(self.queryset, self.ids_and_ranks(config, start, stop), score_field)
 
 
 class RankedSearchResultsMixin:

@@ -14,8 +14,6 @@ from cms.search_backends import RankedSearchMixin, RankedSearchResultsMixin, ind
 
 
 class PostgresSearchQueryCompiler(RankedSearchMixin, postgres.PostgresSearchQueryCompiler):
-    OBJECT_ID = "object_id"
-
     def build_tsquery_content(self, query, config=None, invert=False):
         """Every word of plain text matches whole words and the words it begins."""
         if not isinstance(query, PlainText):
@@ -43,6 +41,13 @@ class PostgresSearchQueryCompiler(RankedSearchMixin, postgres.PostgresSearchQuer
             )
             .annotate(rank=SearchRank(vector, query, weights=self.sql_weights))
         )
+
+    def count(self, config):
+        return self.ranked_entries(config).count()
+
+    def ids_and_ranks(self, config, start, stop):
+        entries = self.ranked_entries(config).order_by("-rank", "-pk")
+        return list(entries.values_list("object_id", "rank")[start:stop])
 
     def search(self, config, start, stop, score_field=None, backend=None):
         if self.ranks_itself():
