@@ -63,7 +63,19 @@ class SQLiteIndex(sqlite.SQLiteIndex):
         self._refresh_title_norms()
 
 
-class SQLiteSearchQueryCompiler(RankedSearchMixin, sqlite.SQLiteSearchQueryCompiler):
+class WholeTextMixin:
+    """
+    Searches the whole text when asked for some fields: the FTS table has a column for titles and
+    one for the rest, not one per field, and Wagtail's compiler would match "{name} : ..." and fail
+    (the admin's snippet listings search their fields).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields = None
+
+
+class SQLiteSearchQueryCompiler(WholeTextMixin, RankedSearchMixin, sqlite.SQLiteSearchQueryCompiler):
     def build_search_query_content(self, query, config=None):
         """Every word of plain text matches whole words and the words it begins."""
         if not isinstance(query, PlainText):
@@ -123,6 +135,10 @@ class SQLiteSearchQueryCompiler(RankedSearchMixin, sqlite.SQLiteSearchQueryCompi
         return super().search(config, start, stop, score_field=score_field)
 
 
+class SQLiteAutocompleteQueryCompiler(WholeTextMixin, sqlite.SQLiteAutocompleteQueryCompiler):
+    pass
+
+
 class SQLiteSearchResults(RankedSearchResultsMixin, sqlite.SQLiteSearchResults):
     pass
 
@@ -130,5 +146,6 @@ class SQLiteSearchResults(RankedSearchResultsMixin, sqlite.SQLiteSearchResults):
 class SQLiteSearchBackend(sqlite.SQLiteSearchBackend):
     matches_word_beginnings = True  # cms.search.search_pages needs no autocomplete()
     query_compiler_class = SQLiteSearchQueryCompiler
+    autocomplete_query_compiler_class = SQLiteAutocompleteQueryCompiler
     index_class = SQLiteIndex
     results_class = SQLiteSearchResults

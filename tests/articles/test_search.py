@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from wagtail.models import Page
 
-from tests.factories import ArticlePageFactory
+from tests.factories import ArticlePageFactory, AuthorFactory
 
 
 def paragraph(text):
@@ -212,3 +212,12 @@ def test_postgresql_keeps_tamil_vowel_signs_inside_words(db):
         cursor.execute("SELECT to_tsvector('simple', %s)::text", ["பருக்கள் பராமரிப்பு காலையில்"])
         vector = cursor.fetchone()[0]
     assert vector == "'காலையில்':3 'பராமரிப்பு':2 'பருக்கள்':1"
+
+
+def test_editors_can_search_snippet_listings(admin_client, db):
+    AuthorFactory(name="Dr. Kavitha Raman")
+
+    response = admin_client.get("/admin/snippets/articles/author/", {"q": "Kavitha"})
+
+    assert response.status_code == 200
+    assert "Dr. Kavitha Raman" in response.content.decode()
