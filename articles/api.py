@@ -30,7 +30,7 @@ from cms.schemas import (
     item_meta,
     translated,
 )
-from cms.search import search_with_prefix_fallback
+from cms.search import search_pages
 
 from .models import ArticleCategory, ArticlePage, ArticleVisibilityChange, Author
 from .page_urls import PageUrls
@@ -345,13 +345,6 @@ def removed_since(request, since, now):
     return sorted(candidates - set(visible))
 
 
-def search_ids(query):
-    """Ids of live articles matching `query`, best first (whole words, or else word prefixes)."""
-    # The search backend filters only on indexed fields, so search the live articles and let
-    # the caller intersect with its own (visibility, filters) queryset.
-    return [page.pk for page in search_with_prefix_fallback(ArticlePage.objects.live(), query)]
-
-
 # Endpoints ----------------------------------------------------------------------------------------
 
 
@@ -391,17 +384,16 @@ def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
     articles = articles.distinct()
 
     if filters.search:
-        ranked = search_ids(filters.search)
-        matching = set(articles.filter(pk__in=ranked).values_list("pk", flat=True))
-        ids = [pk for pk in ranked if pk in matching]
-        count = len(ids)
-        window = ids[filters.offset : filters.offset + filters.limit]
+        # Best first; counted in the database, and only this page of cards is loaded.
+        matches = search_pages(articles, filters.search, ArticlePage.objects.as_cards(API_RENDITIONS))
+        count = matches.count()
+        cards = list(matches[filters.offset : filters.offset + filters.limit])
     else:
         count = articles.values("pk").count()  # DISTINCT over ids, not over every column of a page
         window = list(articles.values_list("pk", flat=True)[filters.offset : filters.offset + filters.limit])
-    # Fetched by id, not by the query that filters and sorts: there SQLite would sort whole rows.
-    cards = ArticlePage.objects.as_cards(API_RENDITIONS).in_bulk(window)
-    cards = [cards[pk] for pk in window if pk in cards]  # one deleted meanwhile is left out
+        # Fetched by id, not by the query that filters and sorts: there SQLite would sort whole rows.
+        cards = ArticlePage.objects.as_cards(API_RENDITIONS).in_bulk(window)
+        cards = [cards[pk] for pk in window if pk in cards]  # one deleted meanwhile is left out
 
     data = {
         "count": count,

@@ -11,6 +11,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from articles import views as article_views
 from cms import logins, views
 from cms.api import api
 from cms.media import PUBLIC_FOLDERS, serve_media
@@ -68,7 +69,7 @@ wagtail_frontend_patterns = [
 # Every page is served at /en/<english path>/ and /ta/<tamil path>/; `/` and unprefixed paths
 # redirect by the visitor's language cookie, then Accept-Language, then English.
 urlpatterns += i18n_patterns(
-    path("search/", views.search, name="search"),
+    path("search/", article_views.search, name="search"),
     path("", include(wagtail_frontend_patterns)),
     prefix_default_language=True,
 )

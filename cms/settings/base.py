@@ -256,7 +256,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Wagtail
 WAGTAIL_SITE_NAME = "Skin clinic"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database search (PostgreSQL full text in production), matching Tamil words whole and by
+# prefix, titles and introductions first (cms/search_backends). README, "Search", says how to move to
+# OpenSearch or Elasticsearch.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "cms.search_backends", "SEARCH_CONFIG": "simple"}}
 # Document files go out only through Wagtail's view (/documents/<id>/<name>), which checks a private
 # collection's restriction; never from their storage URL (see cms.urls.media_urlpatterns).
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
