@@ -100,6 +100,34 @@ def test_the_tamil_thank_you_page_says_what_happens_next_in_tamil(client, bookin
     assert "உங்கள் குறிப்பு எண்" in html
 
 
+@pytest.mark.parametrize(
+    ("language", "date_label", "session_label", "weekday", "session"),
+    [
+        ("en", "Preferred date", "Preferred session", "Monday", "10:00 AM – 1:00 PM"),
+        ("ta", "விரும்பும் தேதி", "விரும்பும் வேளை", "திங்கள்", "காலை 10:00 – மதியம் 1:00"),
+    ],
+)
+def test_the_thank_you_page_repeats_the_date_and_session_chosen(
+    client, booking_page, valid_data, next_monday, language, date_label, session_label, weekday, session
+):
+    response = post(client, booking_page, language, valid_data)
+    assert "?" not in response["Location"]  # nothing of the patient's in the URL: it comes from the session
+
+    thanks = client.get(response["Location"])
+    chosen = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", thanks.content.decode().split("booking__chosen")[1]))
+    assert f"{date_label} {weekday}," in chosen
+    assert f"{session_label} {session}" in chosen
+    assert f'<time datetime="{next_monday:%Y-%m-%d}">' in thanks.content.decode()
+    assert "no-store" in thanks["Cache-Control"] and "private" in thanks["Cache-Control"]
+
+
+def test_another_visitor_sees_no_one_elses_request_on_the_thank_you_page(client, booking_page, valid_data):
+    response = post(client, booking_page, "en", valid_data)
+    html = Client().get(response["Location"]).content.decode()
+    assert '<dl class="booking__chosen">' not in html
+    assert ConsultationRequest.objects.get().reference not in html
+
+
 def test_the_thank_you_page_without_a_request_shows_no_reference(client, booking_page):
     response = client.get(url_in(booking_page, "en", "thanks/"))
     assert response.status_code == 200
