@@ -159,7 +159,7 @@ def test_a_label_not_yet_in_tamil_is_marked_english_for_screen_readers(client, h
     ("language", "expected"),
     [
         ("en", "Closed · opens on Jan. 22, 2024 at 10:00 AM"),
-        ("ta", "மூடப்பட்டுள்ளது · 22 ஜனவரி, 2024 அன்று காலை 10:00 மணிக்குத் திறக்கும்"),
+        ("ta", "மூடப்பட்டுள்ளது · 22 ஜனவரி 2024 அன்று காலை 10:00 மணிக்குத் திறக்கும்"),
     ],
 )
 def test_a_closure_of_more_than_a_week_gives_the_date_it_reopens(
