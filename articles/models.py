@@ -870,6 +870,10 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
         # Linked several times (category, tags, authors, back); the deferred specific page costs no
         # query and gives the blog's routes (its authors' pages).
         context["blog"] = self.get_parent().specific_deferred
+        # Tags are single English words (they have no translations): a page in another language leaves
+        # them out rather than show English words among its own.
+        in_default_language = translation.get_language() == settings.LANGUAGE_CODE
+        context["tags"] = list(self.tags.all()) if in_default_language else []
         return context
 
 

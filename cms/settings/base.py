@@ -189,6 +189,8 @@ LANGUAGES = [
     ("ta", _("Tamil")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own date formats where Django's do not read naturally (cms/formats/ta: Tamil dates without a comma).
+FORMAT_MODULE_PATH = ["cms.formats"]
 PUBLIC_CACHE_PATHS += [f"/{code}/" for code, _name in LANGUAGES]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
