@@ -17,6 +17,7 @@ from cms.wagtail_api import (
     render_openapi_document_with_renderer,
     require_editor_tokens,
     require_token_to_read,
+    root_needs_a_site,
     snippet_keys_of_their_type,
 )
 from consultations.api import router as consultations_router
@@ -50,6 +51,7 @@ render_openapi_document_with_renderer(api)
 require_token_to_read(wagtail_pages_router)
 require_editor_tokens()
 refuse_root_page_actions()
+root_needs_a_site()
 snippet_keys_of_their_type()
 api.add_router("/", index_router)
 api.add_router("/", articles_router)

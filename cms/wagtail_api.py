@@ -21,7 +21,7 @@ from wagtail.documents import get_document_model
 from wagtail.documents.api.v3.router import router as documents_router
 from wagtail.images import get_image_model
 from wagtail.images.api.v3.router import router as images_router
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.snippets.api.v3.router import router as snippets_router
 
 from cms.problems import documented_errors, problem
@@ -142,6 +142,25 @@ def refuse_root_page_actions():
         return view
 
     wrap_operations(pages_router, ROOT_PAGE_ACTIONS, refuse_root)
+
+
+def root_needs_a_site():
+    """
+    `child_of=root` and `descendant_of=root` name the root page of the request's site: a 404 when
+    no site serves the request's host (none is the default), where Wagtail fails.
+    """
+
+    def check_site(view_func):
+        @wraps(view_func)
+        def view(request, *args, **kwargs):
+            names_root = "root" in (request.GET.get("child_of"), request.GET.get("descendant_of"))
+            if names_root and Site.find_for_request(request) is None:
+                return problem(404, "No site serves this host, so there is no root page to list from.")
+            return view_func(request, *args, **kwargs)
+
+        return view
+
+    wrap_operations(pages_router, {"list_pages"}, check_site)
 
 
 def snippet_keys_of_their_type():

@@ -4,7 +4,7 @@ Wagtail's write endpoints with an editor's token, where `make fuzz` (which runs 
 """
 
 import pytest
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from articles.models import ArticleCategory
 
@@ -54,3 +54,11 @@ def test_a_write_that_breaks_a_uniqueness_rule_is_a_409(client, editor_authoriza
     assert response.status_code == 409, response.json()
     assert response["Content-Type"].startswith("application/problem+json")
     assert ArticleCategory.objects.filter(slug="").count() == 1
+
+
+@pytest.mark.parametrize("filter_", ["child_of", "descendant_of"])
+def test_listing_from_the_root_where_no_site_serves_the_host_is_a_404(client, editor_authorization, filter_):
+    Site.objects.all().delete()  # as an editor may, over the API
+    response = client.get("/api/v3/pages/", {filter_: "root"}, HTTP_AUTHORIZATION=editor_authorization)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/problem+json")
