@@ -213,7 +213,7 @@ def main():
     )
     parser.add_argument("--max-examples", type=int, default=50, help="Cases per operation and phase.")
     parser.add_argument(
-        "--max-time", type=int, default=450, help="Seconds for both schemathesis runs together (at most)."
+        "--max-time", type=int, default=420, help="Seconds for both schemathesis runs together (at most)."
     )
     parser.add_argument("--seed", type=int, default=12)
     args = parser.parse_args()
