@@ -209,7 +209,8 @@ def declare_common_errors(document):
     The errors any operation may give, documented where the generator left them out: a 400 (an
     unsupported `lang`, an unknown or malformed query parameter) everywhere, a 401 (and 403) on
     every operation that needs a bearer token (Wagtail's own, cms.wagtail_api.require_token_to_read),
-    a 404 where a path names an item, a 422 where a path or body may fail validation, a 409 for a
+    a 404 where a path names an item, a 422 where a path or body may fail validation (both on each of
+    Wagtail's token operations, whose query and body name items too), a 409 for a
     write that meets a conflicting one (cms.problems.conflict), and the HTTP server's 414 for a URL
     too long to read.
     """
@@ -219,8 +220,10 @@ def declare_common_errors(document):
         in_path = any(parameter.get("in") == "path" for parameter in operation.get("parameters", []))
         statuses = [400]
         statuses += [401, 403] if needs_token else []
-        statuses += [404] if in_path else []
-        statuses += [422] if in_path or "requestBody" in operation else []
+        # Wagtail's own operations (those needing a token) also look up what the query or body
+        # names (a parent, a page by path) and check their filters together (a 422).
+        statuses += [404] if in_path or needs_token else []
+        statuses += [422] if in_path or "requestBody" in operation or needs_token else []
         statuses += [409] if method in WRITES else []
         responses = operation.setdefault("responses", {})
         documented = {str(status) for status in responses}  # Ninja's keys are numbers, others' text

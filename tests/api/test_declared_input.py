@@ -175,3 +175,11 @@ def test_every_operation_documents_the_servers_414_for_a_url_too_long(document):
     for path, path_item in document["paths"].items():
         for method, operation in path_item.items():
             assert "414" in operation["responses"], f"{method} {path}"
+
+
+def test_wagtails_token_operations_document_the_404_and_422_their_lookups_give(document):
+    # e.g. /pages/find/?html_path=/nowhere/ (404), /images/?order=random&offset=5 (422).
+    for path, path_item in document["paths"].items():
+        for method, operation in path_item.items():
+            if operation.get("security") and {} not in operation["security"]:
+                assert {"404", "422"} <= set(operation["responses"]), f"{method} {path}"
