@@ -63,6 +63,7 @@ def complete_document(document, every_language_tags=()):
         optional_body_without_default(operation)
     anonymous_access_as_no_security(document)
     declare_common_errors(document)
+    declare_page_size_limit(document)
     declare_32_bit_numbers(document)
     declare_query_text(document)
     # The one error schema cms.problems.problem_doc refers to.
@@ -235,6 +236,19 @@ def declare_common_errors(document):
 
 # Answered by the HTTP server (gunicorn) before the request reaches the API, so not in problem+json.
 URI_TOO_LONG = {"description": "The URL is too long: the server reads request lines of at most 4,094 bytes."}
+
+
+def declare_page_size_limit(document):
+    """
+    Wagtail's lists refuse a `limit` above WAGTAILAPI_LIMIT_MAX (a 400) without saying so in the
+    document: say it on each `limit` that declares no maximum of its own.
+    """
+    most = getattr(settings, "WAGTAILAPI_LIMIT_MAX", 20)
+    for operation in operations(document):
+        for parameter in operation.get("parameters", []):
+            if parameter.get("in") == "query" and parameter.get("name") == "limit":
+                for schema in integer_schemas(parameter.get("schema", {})):
+                    schema.setdefault("maximum", most)
 
 
 INT32 = {"minimum": -MAX_NUMBER, "maximum": MAX_NUMBER}

@@ -183,3 +183,15 @@ def test_wagtails_token_operations_document_the_404_and_422_their_lookups_give(d
         for method, operation in path_item.items():
             if operation.get("security") and {} not in operation["security"]:
                 assert {"404", "422"} <= set(operation["responses"]), f"{method} {path}"
+
+
+def test_wagtails_lists_declare_the_largest_page_they_give(client, document, editor_authorization, settings):
+    most = settings.WAGTAILAPI_LIMIT_MAX
+    assert parameter_schema(document, "/api/v3/images/", "limit")["maximum"] == most
+
+    answer = client.get("/api/v3/images/", {"limit": most + 1}, HTTP_AUTHORIZATION=editor_authorization)
+    assert answer.status_code == 400
+    assert (
+        client.get("/api/v3/images/", {"limit": most}, HTTP_AUTHORIZATION=editor_authorization).status_code
+        == 200
+    )
