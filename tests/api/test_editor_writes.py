@@ -62,3 +62,16 @@ def test_listing_from_the_root_where_no_site_serves_the_host_is_a_404(client, ed
     response = client.get("/api/v3/pages/", {filter_: "root"}, HTTP_AUTHORIZATION=editor_authorization)
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize("body", ["[null, null]", "3", '"text"'])
+def test_a_json_body_that_is_not_an_object_is_a_400(client, editor_authorization, body):
+    page = Page.get_first_root_node().get_children().first()
+    response = client.patch(
+        f"/api/v3/pages/{page.pk}/",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=editor_authorization,
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == "The body must be a JSON object."
