@@ -128,7 +128,7 @@ def public_paths_regex():
 def summary(name, report_path):
     """
     Print the cases run and the failures (by check, the project's endpoints apart from Wagtail's)
-    from one run's schemathesis JSON report; return (cases run, unique failures).
+    from one run's schemathesis JSON report; return (cases run, unique failures, schemathesis' errors).
     """
     report = json.loads(report_path.read_text())
     cases = report["test_cases"]
@@ -148,8 +148,9 @@ def summary(name, report_path):
             f"  {failure['code']} {failure['title']}: {failure['count']}; "
             f"{len(own)} / {len(failure['operations']) - len(own)}" + (f"  {', '.join(own)}" if own else "")
         )
-    errors = sum(error["count"] for error in report["errors"])
-    return cases["generated"], cases["unique_failures"] + errors
+    for error in report["errors"]:
+        print(f"  schemathesis' own error (not the server's): {error['title']}: {error['count']}")
+    return cases["generated"], cases["unique_failures"], sum(error["count"] for error in report["errors"])
 
 
 def server_errors(server_log):
@@ -261,22 +262,24 @@ def main():
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
-    cases = failures = 0
+    cases = failures = tool_errors = 0
     for name, _code, report in runs:
         if report.exists():
-            run_cases, run_failures = summary(name, report)
+            run_cases, run_failures, run_errors = summary(name, report)
             cases += run_cases
             failures += run_failures
+            tool_errors += run_errors
         else:
-            failures += 1
+            tool_errors += 1
             print(f"\n== make fuzz: {name} == no report: schemathesis did not finish")
     errors = server_errors(server_log)
     print(f"Report and server log: {workdir}")
     print(
         f"\nmake fuzz: {cases} cases run, {failures + errors} failures: "
         f"{errors} server errors, {failures} schema violations"
+        + (f" (and {tool_errors} errors of schemathesis itself)" if tool_errors else "")
     )
-    sys.exit(1 if failures or errors or any(code for _name, code, _report in runs) else 0)
+    sys.exit(1 if failures or errors or tool_errors else 0)
 
 
 if __name__ == "__main__":
