@@ -77,7 +77,7 @@ def public_max_age(request):
     less when a page expires sooner (an expiry is not an edit: nothing clears the cache then).
     """
     max_age = settings.CACHE_MIDDLEWARE_SECONDS
-    expiry = next_expiry() if getattr(request, "shows_pages", False) else None
+    expiry = next_expiry(request) if getattr(request, "shows_pages", False) else None
     if expiry is not None:
         max_age = min(max_age, max(1, math.ceil((expiry - timezone.now()).total_seconds())))
     return max_age

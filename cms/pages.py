@@ -1,11 +1,13 @@
 """What the page types share: editing and previewing in every language; pages every page links to."""
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Min, Q
 from django.utils import timezone, translation
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 
 from cms.editing import TranslatedPageForm
+from cms.shared_data import remember
 from cms.slugs import ascii_slug as ascii_slug  # the apps' models import it from here
 from cms.slugs import available_slug, is_usable_slug, make_usable
 
@@ -69,18 +71,14 @@ class LinkedFromEveryPageMixin:
 
     @classmethod
     def for_request(cls, request):
-        """The request's site's live page of this type (or None), looked up once per request."""
-        memo = f"_{cls._meta.label_lower}"
-        if request is not None and hasattr(request, memo):
-            return getattr(request, memo)
-        pages = cls.objects.live().public().filter(unexpired_q())
+        """
+        The request's site's live page of this type (or None). The pages of every such type are
+        looked up together, once per request, and kept between requests (cms/shared_data.py).
+        """
         site = Site.find_for_request(request) if request is not None else None
-        if site is not None:
-            pages = pages.descendant_of(site.root_page)
-        page = pages.first()
-        if request is not None:
-            setattr(request, memo, page)
-        return page
+        key = f"linked-pages:{site.pk if site is not None else ''}"
+        pages = remember(request, key, lambda: linked_pages(site), until=lambda _pages: next_expiry(request))
+        return pages.get(cls._meta.label_lower)
 
     @classmethod
     def url_for_request(cls, request):
@@ -112,9 +110,38 @@ def without_expired(pages):
     return pages.exclude(pk__in=list(expired))
 
 
-def next_expiry():
-    """When the next live page expires, or None: until then, what visitors may see stays as it is."""
-    return Page.objects.live().filter(expire_at__gt=timezone.now()).aggregate(at=Min("expire_at"))["at"]
+def next_expiry(request=None):
+    """
+    When the next live page expires, or None: until then, what visitors may see stays as it is.
+    Looked up once per request and kept between requests (cms/shared_data.py) until then.
+    """
+
+    def soonest():
+        pages = Page.objects.live().filter(expire_at__gt=timezone.now())
+        return pages.aggregate(at=Min("expire_at"))["at"]
+
+    return remember(request, "next-expiry", soonest, until=lambda at: at)
+
+
+def linked_pages(site):
+    """
+    {model label: page} for each LinkedFromEveryPageMixin type: the first of its live, public,
+    unexpired pages in `site` (in any site without one), as its own type; a query per type.
+    """
+    types = [model for model in apps.get_models() if issubclass(model, LinkedFromEveryPageMixin)]
+    if not types:
+        return {}
+    # Page.public() reads every restriction once per queryset: read them once for all the types.
+    restricted = [r.page for r in PageViewRestriction.objects.select_related("page")]
+    found = {}
+    for model in types:
+        pages = model.objects.live().filter(unexpired_q())
+        for page in restricted:
+            pages = pages.exclude(pages.descendant_of_q(page, inclusive=True))
+        if site is not None:
+            pages = pages.descendant_of(site.root_page)
+        found[model._meta.label_lower] = pages.first()
+    return found
 
 
 def find_page_by_path(site, language, path, queryset=None):
