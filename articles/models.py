@@ -44,7 +44,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cms.i18n import fallback_fields, is_empty, translated_languages
-from cms.pages import LinkedFromEveryPageMixin, TranslatedSlugMixin, ascii_slug, unexpired_q
+from cms.pages import LinkedFromEveryPageMixin, TranslatedSlugMixin, ascii_slug, private_q, unexpired_q
 from cms.seo import StructuredDataMixin
 
 from .blocks import ArticleBodyBlock, count_words
@@ -247,6 +247,10 @@ class ArticlePageQuerySet(PageQuerySet):
         clone = super()._clone()
         clone._card_renditions = self._card_renditions
         return clone
+
+    def private_q(self):
+        # Wagtail's reads every restriction at each use; this one, once between content changes.
+        return private_q()
 
     def visible(self):
         """What patients and apps may see: live, public, and within any go-live/expiry window."""

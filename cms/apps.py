@@ -14,12 +14,14 @@ class CmsConfig(AppConfig):
 
         from cms.cache import connect_page_invalidation, register_public_models
         from cms.page_changes import connect_page_changes
+        from cms.pages import route_pages_by_slug
         from cms.scheduling import connect_scheduling
         from cms.search import localize_search_fields
 
         connect_page_changes()
         connect_page_invalidation()
         connect_scheduling()
+        route_pages_by_slug()
         register_public_models(get_image_model())
         # Wagtail's own Page (plain pages, the tree root): every language's title is searchable.
         localize_search_fields(Page)

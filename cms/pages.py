@@ -3,8 +3,11 @@
 from django.apps import apps
 from django.conf import settings
 from django.db.models import Min, Q
+from django.http import Http404
 from django.utils import timezone, translation
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.url_routing import RouteResult
 
 from cms.editing import TranslatedPageForm
 from cms.shared_data import remember
@@ -43,6 +46,12 @@ class TranslatedSlugMixin:
             if base_slug:
                 slug = available_slug(base_slug, language, self.get_parent(), self)
                 setattr(self, f"slug_{language}", slug)
+
+    def get_view_restrictions(self):
+        """Wagtail's, without its two queries while no page at all is restricted (the usual case)."""
+        if not restricted_paths():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     @property
     def preview_modes(self):
@@ -85,6 +94,45 @@ class LinkedFromEveryPageMixin:
         """That page's URL in the current language, or "" when the site has none."""
         page = cls.for_request(request)
         return page.get_url(request) if page is not None else ""
+
+
+def route_by_slug(self, request, path_components):
+    """
+    wagtail-modeltranslation's Page.route (which it sets on every translated page type), with
+    the child found by its slug in the active language by the database: the original reads every
+    child of the page (every article of the blog) to compare their slugs in Python. A slug left
+    empty in the active language falls back to the default language's, as the original's does.
+    """
+    if isinstance(self, RoutablePageMixin) and self.live:
+        try:
+            view, args, kwargs = self.resolve_subpage("/" + "".join(f"{c}/" for c in path_components))
+            return RouteResult(self, args=(view, args, kwargs))
+        except Http404:
+            pass
+    if not path_components:
+        if self.live:
+            return RouteResult(self)
+        raise Http404
+    child_slug, remaining = path_components[0], path_components[1:]
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    matches = Q(**{f"slug_{language}": child_slug})
+    if language != default:
+        untranslated = Q(**{f"slug_{language}__isnull": True}) | Q(**{f"slug_{language}": ""})
+        matches |= untranslated & Q(**{f"slug_{default}": child_slug})
+    child = self.get_children().filter(matches).first()
+    if child is None:
+        raise Http404
+    return child.specific.route(request, remaining)
+
+
+def route_pages_by_slug():
+    """Give every page type that wagtail-modeltranslation gave its route() route_by_slug() instead."""
+    from wagtail_modeltranslation.patch_wagtailadmin import _new_route
+
+    for model in apps.get_models():
+        if issubclass(model, Page) and model.route is _new_route:
+            model.route = route_by_slug
 
 
 # Expiry. A page is unpublished at its `expire_at` by a task (cms/scheduling.py), or by Wagtail's
@@ -131,17 +179,34 @@ def linked_pages(site):
     types = [model for model in apps.get_models() if issubclass(model, LinkedFromEveryPageMixin)]
     if not types:
         return {}
-    # Page.public() reads every restriction once per queryset: read them once for all the types.
-    restricted = [r.page for r in PageViewRestriction.objects.select_related("page")]
     found = {}
     for model in types:
-        pages = model.objects.live().filter(unexpired_q())
-        for page in restricted:
-            pages = pages.exclude(pages.descendant_of_q(page, inclusive=True))
+        pages = model.objects.live().filter(unexpired_q()).exclude(private_q())
         if site is not None:
             pages = pages.descendant_of(site.root_page)
         found[model._meta.label_lower] = pages.first()
     return found
+
+
+def restricted_paths(request=None):
+    """
+    The tree paths of the pages behind a view restriction (their descendants are too), kept
+    between requests (cms/shared_data.py): changing a page's privacy empties the public cache.
+    """
+
+    def paths():
+        restrictions = PageViewRestriction.objects.select_related("page").order_by("page__path")
+        return sorted({restriction.page.path for restriction in restrictions})
+
+    return remember(request, "restricted-paths", paths)
+
+
+def private_q(request=None):
+    """The pages behind a view restriction, as Wagtail's PageQuerySet.private_q() without its query."""
+    private = Q()
+    for path in restricted_paths(request):
+        private |= Q(path__startswith=path)
+    return private if private else Q(pk__in=[])
 
 
 def find_page_by_path(site, language, path, queryset=None):
