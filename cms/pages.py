@@ -209,6 +209,13 @@ def private_q(request=None):
     return private if private else Q(pk__in=[])
 
 
+def ancestors(page):
+    """`page`'s ancestors from the tree root down, read once for the page (its breadcrumbs, its parent)."""
+    if getattr(page, "_ancestors", None) is None:
+        page._ancestors = list(page.get_ancestors())
+    return page._ancestors
+
+
 def find_page_by_path(site, language, path, queryset=None):
     """
     The live page of `site` whose path in `language` is `path` (relative to the site root, e.g.
