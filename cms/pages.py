@@ -1,5 +1,7 @@
 """What the page types share: editing and previewing in every language; pages every page links to."""
 
+import hashlib
+
 from django.apps import apps
 from django.conf import settings
 from django.db.models import Min, Q
@@ -214,6 +216,18 @@ def ancestors(page):
     if getattr(page, "_ancestors", None) is None:
         page._ancestors = list(page.get_ancestors())
     return page._ancestors
+
+
+def find_site(request):
+    """
+    Site.find_for_request(request), its answer for the request's host and port kept between
+    requests (cms/shared_data.py): saving a site empties the public cache.
+    """
+    if request is not None and not hasattr(request, "_wagtail_site"):
+        host = hashlib.md5(request._get_raw_host().encode(), usedforsecurity=False).hexdigest()
+        key = f"site:{host}:{request.get_port()}"
+        request._wagtail_site = remember(request, key, lambda: Site.find_for_request(request))
+    return Site.find_for_request(request)
 
 
 def find_page_by_path(site, language, path, queryset=None):

@@ -11,7 +11,7 @@ from wagtail.models import Page, Site
 from wagtail.views import serve as wagtail_serve
 
 from cms.cache import showing_pages
-from cms.pages import find_page_by_path, without_expired
+from cms.pages import find_page_by_path, find_site, without_expired
 from cms.search import search_with_prefix_fallback
 
 MAX_QUERY_LENGTH = 200
@@ -26,6 +26,7 @@ def serve(request, path):
     /ta/blog/<english-slug>/) is answered with a permanent redirect to the page's own path in the
     current language instead of a 404.
     """
+    find_site(request)  # the site, from the public cache (Wagtail then finds it on the request)
     try:
         return wagtail_serve(request, path)
     except Http404:
