@@ -211,6 +211,7 @@ def connect_page_invalidation():
     page_changed.connect(invalidate_public_cache, dispatch_uid="public-cache-page-changed")
     post_delete.connect(_on_delete, dispatch_uid="public-cache-delete")
     connect_relations_invalidation(PageViewRestriction)  # page_changed says nothing of its groups
+    register_public_models(PageViewRestriction)  # nor, always, of its removal (cms/shared_data.py)
     register_public_models(CollectionViewRestriction)
 
 

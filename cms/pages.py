@@ -118,10 +118,12 @@ def route_by_slug(self, request, path_components):
     child_slug, remaining = path_components[0], path_components[1:]
     language = translation.get_language() or settings.LANGUAGE_CODE
     default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
-    matches = Q(**{f"slug_{language}": child_slug})
-    if language != default:
-        untranslated = Q(**{f"slug_{language}__isnull": True}) | Q(**{f"slug_{language}": ""})
-        matches |= untranslated & Q(**{f"slug_{default}": child_slug})
+    field = f"slug_{language}"
+    matches = Q(**{f"slug_{default}": child_slug})
+    if language != default and any(f.name == field for f in Page._meta.concrete_fields):
+        # (a language added to the settings has no column yet: its slugs are the default's)
+        untranslated = Q(**{f"{field}__isnull": True}) | Q(**{field: ""})
+        matches = Q(**{field: child_slug}) | (untranslated & matches)
     child = self.get_children().filter(matches).first()
     if child is None:
         raise Http404
