@@ -37,6 +37,7 @@ from wagtail.models import CollectionViewRestriction, PageViewRestriction
 
 from cms.page_changes import page_changed
 from cms.pages import next_expiry
+from cms.shared_data import forget
 
 # Models whose saving or deletion changes what public pages or API responses show; each app adds
 # its own in its AppConfig.ready() with register_public_models().
@@ -212,6 +213,8 @@ def connect_page_invalidation():
     post_delete.connect(_on_delete, dispatch_uid="public-cache-delete")
     connect_relations_invalidation(PageViewRestriction)  # page_changed says nothing of its groups
     register_public_models(PageViewRestriction)  # nor, always, of its removal (cms/shared_data.py)
+    for signal in (post_save, post_delete):
+        signal.connect(_forget_restrictions, sender=PageViewRestriction, dispatch_uid="forget-restrictions")
     register_public_models(CollectionViewRestriction)
 
 
@@ -241,6 +244,10 @@ def connect_relations_invalidation(model):
 def _on_relations_changed(action, **kwargs):
     if action in ("post_add", "post_remove", "post_clear"):
         invalidate_public_cache()
+
+
+def _forget_restrictions(**kwargs):
+    forget("restricted-paths")  # cms.pages.restricted_paths()
 
 
 def _on_delete(sender, **kwargs):

@@ -39,3 +39,11 @@ def remember(request, key, compute, until=None):
             memo = request._shared_data = {}
         memo[key] = value
     return value
+
+
+def forget(key):
+    """
+    Drop `key` at once, not only when the public cache is emptied after the transaction commits:
+    for what the rest of the transaction reads too (who may see which pages).
+    """
+    caches[settings.CACHE_MIDDLEWARE_ALIAS].delete(f"shared:{key}")
