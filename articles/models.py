@@ -385,8 +385,10 @@ def add_card_contents(articles, renditions):
     links = [(link.page_id, link.author) for link in links]
     authors = {author.pk: author for _page_id, author in links}  # one object per author
     tag_names = {article.pk: [] for article in articles}
+    tag_ids = {article.pk: [] for article in articles}
     tagged = ArticlePageTag.objects.filter(content_object_id__in=ids).order_by("pk")
-    for page_id, name in tagged.values_list("content_object_id", "tag__name"):
+    for page_id, tag_id, name in tagged.values_list("content_object_id", "tag_id", "tag__name"):
+        tag_ids[page_id].append(tag_id)
         tag_names[page_id].append(name)
 
     # Hero images and photos in one go, with Wagtail's rendition prefetch.
@@ -403,6 +405,7 @@ def add_card_contents(articles, renditions):
         article.hero_image = images.get(article.hero_image_id)
         article.authors = by_page[article.pk]
         article.tag_names = tag_names[article.pk]
+        article.tag_ids = tag_ids[article.pk]
 
 
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
@@ -709,6 +712,11 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
         return list(self.tags.all())
 
     @cached_property
+    def tag_ids(self):
+        """The ids of the article's tags (a card's come with it): its related articles share them."""
+        return [tag.pk for tag in self.tag_list]
+
+    @cached_property
     def tag_names(self):
         """The names of the article's tags (a card's come with it)."""
         return [tag.name for tag in self.tag_list]
@@ -829,7 +837,7 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
         matches = Q()
         if self.category_id:
             matches |= Q(category_id=self.category_id)
-        tag_ids = [tag.pk for tag in self.tag_list]
+        tag_ids = self.tag_ids
         if tag_ids:
             matches |= Q(pk__in=ArticlePageTag.objects.filter(tag_id__in=tag_ids).values("content_object_id"))
         if not matches:
