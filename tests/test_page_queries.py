@@ -6,6 +6,8 @@ and kept for the others (cms/shared_data.py).
 """
 
 import pytest
+from django.conf import settings
+from django.core.cache import caches
 from django.utils import translation
 
 from articles.models import ArticlePage, BlogIndexPage
@@ -53,3 +55,22 @@ def test_each_further_page_after_a_publish_costs_only_its_own_queries(
     with django_assert_max_num_queries(BUDGETS[name]):
         response = client.get(url)
     assert response.status_code == 200 and "Age" not in response
+
+
+@pytest.mark.parametrize("url", ["/en/", "/ta/", "/api/v3/articles/"])
+def test_a_cached_page_is_one_cache_read(client, demo, monkeypatch, url):
+    # With Redis each read is a round trip: Django's own middleware makes two per hit.
+    public = caches[settings.CACHE_MIDDLEWARE_ALIAS]
+    assert client.get(url).status_code == 200
+    reads = []
+    read = public.get
+
+    def counted_read(*args, **kwargs):
+        reads.append(args)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(public, "get", counted_read)
+
+    response = client.get(url)
+    assert response.status_code == 200 and "Age" in response  # answered from the cache
+    assert len(reads) == 1
