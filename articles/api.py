@@ -336,7 +336,9 @@ def articles_for_site(request):
 
 def whole_article(request, article_id):
     """One of the site's visible articles with every column (the body too), or a 404."""
-    return get_object_or_404(articles_for_site(request).as_cards(API_RENDITIONS).defer(None), pk=article_id)
+    articles = articles_for_site(request).as_cards(API_RENDITIONS).defer(None)
+    # The reviewer and their photo come with it.
+    return get_object_or_404(articles.select_related("reviewed_by__photo"), pk=article_id)
 
 
 def removed_since(request, since, now):

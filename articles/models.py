@@ -46,7 +46,14 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cms.i18n import fallback_fields, is_empty, supported_languages, translated_languages
-from cms.pages import LinkedFromEveryPageMixin, TranslatedSlugMixin, ascii_slug, unexpired_q
+from cms.pages import (
+    LinkedFromEveryPageMixin,
+    TranslatedSlugMixin,
+    ancestors,
+    ascii_slug,
+    private_q,
+    unexpired_q,
+)
 from cms.seo import StructuredDataMixin
 
 from .blocks import ArticleBodyBlock, count_words
@@ -250,6 +257,10 @@ class ArticlePageQuerySet(PageQuerySet):
         clone._card_renditions = self._card_renditions
         return clone
 
+    def private_q(self):
+        # Wagtail's reads every restriction at each use; this one, once between content changes.
+        return private_q()
+
     def visible(self):
         """What patients and apps may see: live, public, and within any go-live/expiry window."""
         now = timezone.now()
@@ -370,12 +381,16 @@ def add_card_contents(articles, renditions):
     `tag_names`, and the hero images and author photos with their existing `renditions`.
     """
     ids = [article.pk for article in articles]
-    links = ArticleAuthor.objects.filter(page_id__in=ids).order_by("sort_order", "pk")
-    links = list(links.values_list("page_id", "author_id"))
-    authors = Author.objects.in_bulk({author_id for _page_id, author_id in links})
+    links = (
+        ArticleAuthor.objects.filter(page_id__in=ids).select_related("author").order_by("sort_order", "pk")
+    )
+    links = [(link.page_id, link.author) for link in links]
+    authors = {author.pk: author for _page_id, author in links}  # one object per author
     tag_names = {article.pk: [] for article in articles}
+    tag_ids = {article.pk: [] for article in articles}
     tagged = ArticlePageTag.objects.filter(content_object_id__in=ids).order_by("pk")
-    for page_id, name in tagged.values_list("content_object_id", "tag__name"):
+    for page_id, tag_id, name in tagged.values_list("content_object_id", "tag_id", "tag__name"):
+        tag_ids[page_id].append(tag_id)
         tag_names[page_id].append(name)
 
     # Hero images and photos in one go, with Wagtail's rendition prefetch.
@@ -386,12 +401,13 @@ def add_card_contents(articles, renditions):
         author.photo = images.get(author.photo_id)
 
     by_page = {article.pk: [] for article in articles}
-    for page_id, author_id in links:
-        by_page[page_id].append(authors[author_id])
+    for page_id, author in links:
+        by_page[page_id].append(authors[author.pk])
     for article in articles:
         article.hero_image = images.get(article.hero_image_id)
         article.authors = by_page[article.pk]
         article.tag_names = tag_names[article.pk]
+        article.tag_ids = tag_ids[article.pk]
 
 
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
@@ -697,12 +713,22 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
         The article's authors in the editor's order (a card's come with it).
         Kept for the instance: the byline, the JSON-LD and the search index all ask for it.
         """
-        return [link.author for link in self.article_authors.all()]
+        return [link.author for link in self.article_authors.select_related("author")]
+
+    @cached_property
+    def tag_list(self):
+        """The article's tags, read once for its page: the tag links and the related articles."""
+        return list(self.tags.all())
+
+    @cached_property
+    def tag_ids(self):
+        """The ids of the article's tags (a card's come with it): its related articles share them."""
+        return [tag.pk for tag in self.tag_list]
 
     @cached_property
     def tag_names(self):
         """The names of the article's tags (a card's come with it)."""
-        return [tag.name for tag in self.tags.all()]
+        return [tag.name for tag in self.tag_list]
 
     def author_names(self):
         return ", ".join(author.name for author in self.authors)
@@ -820,7 +846,7 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
         matches = Q()
         if self.category_id:
             matches |= Q(category_id=self.category_id)
-        tag_ids = [tag.pk for tag in self.tags.all()]
+        tag_ids = self.tag_ids
         if tag_ids:
             matches |= Q(pk__in=ArticlePageTag.objects.filter(tag_id__in=tag_ids).values("content_object_id"))
         if not matches:
@@ -861,6 +887,10 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
         return [article_graph(request, self, clinic, context.get("blog"))]
 
     def get_context(self, request, *args, **kwargs):
+        if self.hero_image_id:
+            # The hero and the size link previews use, from the renditions read with the image.
+            images = get_image_model().objects.prefetch_renditions()
+            self.hero_image = images.filter(pk=self.hero_image_id).first()
         context = super().get_context(request, *args, **kwargs)
         context["related_articles"] = self.related_articles()
         context["review"] = self.shown_review()
@@ -869,11 +899,11 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
                 context["source_url"] = self.get_url(request)
         # Linked several times (category, tags, authors, back); the deferred specific page costs no
         # query and gives the blog's routes (its authors' pages).
-        context["blog"] = self.get_parent().specific_deferred
+        context["blog"] = ancestors(self)[-1].specific_deferred
         # Tags are single English words (they have no translations): a page in another language leaves
         # them out rather than show English words among its own.
         in_default_language = translation.get_language() == settings.LANGUAGE_CODE
-        context["tags"] = list(self.tags.all()) if in_default_language else []
+        context["tags"] = self.tag_list if in_default_language else []
         return context
 
 

@@ -10,11 +10,12 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         from wagtail.images import get_image_model
-        from wagtail.models import Page
+        from wagtail.models import Page, Site
 
         from cms.cache import connect_page_invalidation, register_public_models
         from cms.frontend_cache import connect_frontend_cache_purge
         from cms.page_changes import connect_page_changes
+        from cms.pages import route_pages_by_slug
         from cms.scheduling import connect_scheduling
         from cms.search import localize_search_fields
 
@@ -22,6 +23,7 @@ class CmsConfig(AppConfig):
         connect_page_invalidation()
         connect_frontend_cache_purge()
         connect_scheduling()
-        register_public_models(get_image_model())
+        route_pages_by_slug()
+        register_public_models(get_image_model(), Site)  # a site's root, its host: cms/shared_data.py
         # Wagtail's own Page (plain pages, the tree root): every language's title is searchable.
         localize_search_fields(Page)

@@ -2,16 +2,18 @@
 Anonymous reads answered from Django's cache, emptied the moment published content changes.
 
 Django's own cache middleware does the work (keys per path, query string and the Vary headers,
-so per language too); these subclasses only decide what is public: GET/HEAD requests under
-settings.PUBLIC_CACHE_PATHS on nobody's behalf (no Authorization header, no session: an editor's
-pages carry the user bar, a visitor who gave a page's password sees that page) whose response sets
-no cookie (a form's CSRF token), kept no longer than until the next page expires. The cache alias
-settings.CACHE_MIDDLEWARE_ALIAS holds nothing else, so invalidating it is a plain clear(). With
-several server processes it must be a shared cache (Redis, see REDIS_URL) for that clear() to
-reach them all.
+so per language too), except that each URL's responses and Vary headers are kept in one entry,
+so that a hit is one cache read (see `entry_key`). These subclasses decide what is public:
+GET/HEAD requests under settings.PUBLIC_CACHE_PATHS on nobody's behalf (no Authorization header,
+no session: an editor's pages carry the user bar, a visitor who gave a page's password sees that
+page) whose response sets no cookie (a form's CSRF token), kept no longer than until the next page
+expires. The cache alias settings.CACHE_MIDDLEWARE_ALIAS holds nothing else but what pages share
+(cms/shared_data.py), so invalidating it is a plain clear(). With several server processes it must
+be a shared cache (Redis, see REDIS_URL) for that clear() to reach them all.
 """
 
 import math
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -20,12 +22,22 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, set_response_etag
-from django.utils.http import http_date
+from django.utils.cache import (
+    _generate_cache_header_key,
+    _generate_cache_key,
+    cc_delim_re,
+    get_max_age,
+    has_vary_header,
+    patch_cache_control,
+    patch_response_headers,
+    set_response_etag,
+)
+from django.utils.http import http_date, parse_http_date_safe
 from wagtail.models import CollectionViewRestriction, PageViewRestriction
 
 from cms.page_changes import page_changed
 from cms.pages import next_expiry
+from cms.shared_data import forget
 
 # Models whose saving or deletion changes what public pages or API responses show; each app adds
 # its own in its AppConfig.ready() with register_public_models().
@@ -46,13 +58,29 @@ def is_public_read(request):
 
 
 class FetchPublicFromCacheMiddleware(FetchFromCacheMiddleware):
-    """Serve a cached copy of a public read; never consult the cache for anything else."""
+    """
+    Serve a cached copy of a public read, in one cache read (see `entry_key`); never consult the
+    cache for anything else.
+    """
 
     def process_request(self, request):
         if not is_public_read(request):
             request._cache_update_cache = False
             return None
-        return super().process_request(request)
+        response = cached_response(
+            self.cache.get(entry_key(request, self.key_prefix)), request, self.key_prefix
+        )
+        if response is None:
+            request._cache_update_cache = True
+            return None
+        # Django's age estimation of the cached response.
+        max_age = get_max_age(response)
+        expires = parse_http_date_safe(response["Expires"]) if max_age is not None else None
+        if expires is not None:
+            remaining = max(0, min(max_age, expires - int(time.time())))
+            response["Age"] = max_age - remaining
+        request._cache_update_cache = False
+        return response
 
 
 class UpdatePublicCacheMiddleware(UpdateCacheMiddleware):
@@ -68,7 +96,78 @@ class UpdatePublicCacheMiddleware(UpdateCacheMiddleware):
                 response.headers.setdefault("Last-Modified", http_date())
                 if not response.has_header("ETag"):
                     set_response_etag(response)
-        return super().process_response(request, response)
+        self.store(request, response)
+        return response
+
+    def store(self, request, response):
+        """Django's UpdateCacheMiddleware.process_response, keeping one entry per URL (`entry_key`)."""
+        if not self._should_update_cache(request, response):
+            return
+        if response.streaming or response.status_code not in (200, 304):
+            return
+        if response.cookies and has_vary_header(response, "Cookie"):
+            return
+        cache_control = response.get("Cache-Control", "").lower()
+        if any(directive in cache_control for directive in ("private", "no-cache", "no-store")):
+            return
+        if has_vary_header(response, "*"):
+            return
+        timeout = get_max_age(response)
+        if timeout is None:
+            timeout = self.cache_timeout
+        elif timeout == 0:
+            return
+        patch_response_headers(response, timeout)
+        if not timeout or response.status_code != 200:
+            return
+        key = entry_key(request, self.key_prefix)
+        vary = vary_headers(response)
+        variant = _generate_cache_key(request, request.method, vary, self.key_prefix)
+
+        def save(response):
+            entry = self.cache.get(key)
+            if not entry or entry["vary"] != vary:
+                entry = {"vary": vary, "responses": {}}
+            now = time.time()
+            responses = {k: stored for k, stored in entry["responses"].items() if stored[1] > now}
+            responses[variant] = (response, now + timeout)
+            self.cache.set(key, {"vary": vary, "responses": responses}, timeout)
+
+        if callable(getattr(response, "render", None)):
+            response.add_post_render_callback(save)
+        else:
+            save(response)
+
+
+def entry_key(request, key_prefix):
+    """
+    The one cache entry of a URL (in the request's language): its Vary headers and its responses,
+    one per their values. Django's middleware keeps the two apart, so that a hit costs two reads,
+    two round trips to Redis; here it costs one.
+    """
+    return _generate_cache_header_key(key_prefix, request)
+
+
+def vary_headers(response):
+    """The request headers `response` varies on, as Django's learn_cache_key() lists them."""
+    headers = []
+    for header in cc_delim_re.split(response.headers.get("Vary", "")):
+        header = header.upper().replace("-", "_")
+        # The language is part of every key already (Django's rule, with USE_I18N).
+        if header and not (header == "ACCEPT_LANGUAGE" and settings.USE_I18N):
+            headers.append("HTTP_" + header)
+    return sorted(headers)
+
+
+def cached_response(entry, request, key_prefix):
+    """The fresh response `entry` holds for `request` (a GET's answers a HEAD too), or None."""
+    if not entry:
+        return None
+    for method in ("GET", "HEAD") if request.method == "HEAD" else ("GET",):
+        stored = entry["responses"].get(_generate_cache_key(request, method, entry["vary"], key_prefix))
+        if stored is not None and stored[1] > time.time():
+            return stored[0]
+    return None
 
 
 def public_max_age(request):
@@ -77,7 +176,7 @@ def public_max_age(request):
     less when a page expires sooner (an expiry is not an edit: nothing clears the cache then).
     """
     max_age = settings.CACHE_MIDDLEWARE_SECONDS
-    expiry = next_expiry() if getattr(request, "shows_pages", False) else None
+    expiry = next_expiry(request) if getattr(request, "shows_pages", False) else None
     if expiry is not None:
         max_age = min(max_age, max(1, math.ceil((expiry - timezone.now()).total_seconds())))
     return max_age
@@ -113,6 +212,9 @@ def connect_page_invalidation():
     page_changed.connect(invalidate_public_cache, dispatch_uid="public-cache-page-changed")
     post_delete.connect(_on_delete, dispatch_uid="public-cache-delete")
     connect_relations_invalidation(PageViewRestriction)  # page_changed says nothing of its groups
+    register_public_models(PageViewRestriction)  # nor, always, of its removal (cms/shared_data.py)
+    for signal in (post_save, post_delete):
+        signal.connect(_forget_restrictions, sender=PageViewRestriction, dispatch_uid="forget-restrictions")
     register_public_models(CollectionViewRestriction)
 
 
@@ -142,6 +244,10 @@ def connect_relations_invalidation(model):
 def _on_relations_changed(action, **kwargs):
     if action in ("post_add", "post_remove", "post_clear"):
         invalidate_public_cache()
+
+
+def _forget_restrictions(**kwargs):
+    forget("restricted-paths")  # cms.pages.restricted_paths()
 
 
 def _on_delete(sender, **kwargs):

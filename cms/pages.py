@@ -1,11 +1,18 @@
 """What the page types share: editing and previewing in every language; pages every page links to."""
 
+import hashlib
+
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Min, Q
+from django.http import Http404
 from django.utils import timezone, translation
-from wagtail.models import Page, Site
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.url_routing import RouteResult
 
 from cms.editing import TranslatedPageForm
+from cms.shared_data import remember
 from cms.slugs import ascii_slug as ascii_slug  # the apps' models import it from here
 from cms.slugs import available_slug, is_usable_slug, make_usable
 
@@ -42,6 +49,12 @@ class TranslatedSlugMixin:
                 slug = available_slug(base_slug, language, self.get_parent(), self)
                 setattr(self, f"slug_{language}", slug)
 
+    def get_view_restrictions(self):
+        """Wagtail's, without its two queries while no page at all is restricted (the usual case)."""
+        if not restricted_paths():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
     @property
     def preview_modes(self):
         return list(settings.LANGUAGES)
@@ -69,24 +82,61 @@ class LinkedFromEveryPageMixin:
 
     @classmethod
     def for_request(cls, request):
-        """The request's site's live page of this type (or None), looked up once per request."""
-        memo = f"_{cls._meta.label_lower}"
-        if request is not None and hasattr(request, memo):
-            return getattr(request, memo)
-        pages = cls.objects.live().public().filter(unexpired_q())
+        """
+        The request's site's live page of this type (or None). The pages of every such type are
+        looked up together, once per request, and kept between requests (cms/shared_data.py).
+        """
         site = Site.find_for_request(request) if request is not None else None
-        if site is not None:
-            pages = pages.descendant_of(site.root_page)
-        page = pages.first()
-        if request is not None:
-            setattr(request, memo, page)
-        return page
+        key = f"linked-pages:{site.pk if site is not None else ''}"
+        pages = remember(request, key, lambda: linked_pages(site), until=lambda _pages: next_expiry(request))
+        return pages.get(cls._meta.label_lower)
 
     @classmethod
     def url_for_request(cls, request):
         """That page's URL in the current language, or "" when the site has none."""
         page = cls.for_request(request)
         return page.get_url(request) if page is not None else ""
+
+
+def route_by_slug(self, request, path_components):
+    """
+    wagtail-modeltranslation's Page.route (which it sets on every translated page type), with
+    the child found by its slug in the active language by the database: the original reads every
+    child of the page (every article of the blog) to compare their slugs in Python. A slug left
+    empty in the active language falls back to the default language's, as the original's does.
+    """
+    if isinstance(self, RoutablePageMixin) and self.live:
+        try:
+            view, args, kwargs = self.resolve_subpage("/" + "".join(f"{c}/" for c in path_components))
+            return RouteResult(self, args=(view, args, kwargs))
+        except Http404:
+            pass
+    if not path_components:
+        if self.live:
+            return RouteResult(self)
+        raise Http404
+    child_slug, remaining = path_components[0], path_components[1:]
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    field = f"slug_{language}"
+    matches = Q(**{f"slug_{default}": child_slug})
+    if language != default and any(f.name == field for f in Page._meta.concrete_fields):
+        # (a language added to the settings has no column yet: its slugs are the default's)
+        untranslated = Q(**{f"{field}__isnull": True}) | Q(**{field: ""})
+        matches = Q(**{field: child_slug}) | (untranslated & matches)
+    child = self.get_children().filter(matches).first()
+    if child is None:
+        raise Http404
+    return child.specific.route(request, remaining)
+
+
+def route_pages_by_slug():
+    """Give every page type that wagtail-modeltranslation gave its route() route_by_slug() instead."""
+    from wagtail_modeltranslation.patch_wagtailadmin import _new_route
+
+    for model in apps.get_models():
+        if issubclass(model, Page) and model.route is _new_route:
+            model.route = route_by_slug
 
 
 # Expiry. A page is unpublished at its `expire_at` by a task (cms/scheduling.py), or by Wagtail's
@@ -112,9 +162,74 @@ def without_expired(pages):
     return pages.exclude(pk__in=list(expired))
 
 
-def next_expiry():
-    """When the next live page expires, or None: until then, what visitors may see stays as it is."""
-    return Page.objects.live().filter(expire_at__gt=timezone.now()).aggregate(at=Min("expire_at"))["at"]
+def next_expiry(request=None):
+    """
+    When the next live page expires, or None: until then, what visitors may see stays as it is.
+    Looked up once per request and kept between requests (cms/shared_data.py) until then.
+    """
+
+    def soonest():
+        pages = Page.objects.live().filter(expire_at__gt=timezone.now())
+        return pages.aggregate(at=Min("expire_at"))["at"]
+
+    return remember(request, "next-expiry", soonest, until=lambda at: at)
+
+
+def linked_pages(site):
+    """
+    {model label: page} for each LinkedFromEveryPageMixin type: the first of its live, public,
+    unexpired pages in `site` (in any site without one), as its own type; a query per type.
+    """
+    types = [model for model in apps.get_models() if issubclass(model, LinkedFromEveryPageMixin)]
+    if not types:
+        return {}
+    found = {}
+    for model in types:
+        pages = model.objects.live().filter(unexpired_q()).exclude(private_q())
+        if site is not None:
+            pages = pages.descendant_of(site.root_page)
+        found[model._meta.label_lower] = pages.first()
+    return found
+
+
+def restricted_paths(request=None):
+    """
+    The tree paths of the pages behind a view restriction (their descendants are too), kept
+    between requests (cms/shared_data.py): changing a page's privacy empties the public cache.
+    """
+
+    def paths():
+        restrictions = PageViewRestriction.objects.select_related("page").order_by("page__path")
+        return sorted({restriction.page.path for restriction in restrictions})
+
+    return remember(request, "restricted-paths", paths)
+
+
+def private_q(request=None):
+    """The pages behind a view restriction, as Wagtail's PageQuerySet.private_q() without its query."""
+    private = Q()
+    for path in restricted_paths(request):
+        private |= Q(path__startswith=path)
+    return private if private else Q(pk__in=[])
+
+
+def ancestors(page):
+    """`page`'s ancestors from the tree root down, read once for the page (its breadcrumbs, its parent)."""
+    if getattr(page, "_ancestors", None) is None:
+        page._ancestors = list(page.get_ancestors())
+    return page._ancestors
+
+
+def find_site(request):
+    """
+    Site.find_for_request(request), its answer for the request's host and port kept between
+    requests (cms/shared_data.py): saving a site empties the public cache.
+    """
+    if request is not None and not hasattr(request, "_wagtail_site"):
+        host = hashlib.md5(request._get_raw_host().encode(), usedforsecurity=False).hexdigest()
+        key = f"site:{host}:{request.get_port()}"
+        request._wagtail_site = remember(request, key, lambda: Site.find_for_request(request))
+    return Site.find_for_request(request)
 
 
 def find_page_by_path(site, language, path, queryset=None):

@@ -11,6 +11,8 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from cms.pages import ancestors
+
 SCHEMA_ORG = "https://schema.org"
 # The rendition link previews and an article's JSON-LD use (Open Graph's recommended 1.91:1).
 SHARE_IMAGE_FILTER = "fill-1200x630"
@@ -47,7 +49,7 @@ def breadcrumb_graph(request, page, home, last=None):
     """
     if page.depth <= home.depth or not page.path.startswith(home.path):
         return None
-    trail = list(page.get_ancestors().filter(depth__gte=home.depth)) + [page]
+    trail = [crumb for crumb in ancestors(page) if crumb.depth >= home.depth] + [page]
     crumbs = [(crumb.title, page_url(request, crumb)) for crumb in trail]
     if last is not None:
         crumbs.append(last)

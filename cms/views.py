@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from wagtail.models import Site
 from wagtail.views import serve as wagtail_serve
 
-from cms.pages import find_page_by_path
+from cms.pages import find_page_by_path, find_site
 
 
 def serve(request, path):
@@ -19,6 +19,7 @@ def serve(request, path):
     /ta/blog/<english-slug>/) is answered with a permanent redirect to the page's own path in the
     current language instead of a 404.
     """
+    find_site(request)  # the site, from the public cache (Wagtail then finds it on the request)
     try:
         return wagtail_serve(request, path)
     except Http404:

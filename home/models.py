@@ -27,6 +27,7 @@ from wagtail.search import index
 from cms.i18n import fallback_fields
 from cms.pages import LinkedFromEveryPageMixin, TranslatedSlugMixin
 from cms.seo import SCHEMA_ORG, StructuredDataMixin, page_url
+from cms.shared_data import remember
 
 from .clock import format_clock
 from .forms import OpeningHoursForm
@@ -617,9 +618,22 @@ class ClinicDetails(BaseSiteSetting):
         if request is None:
             site = Site.objects.filter(is_default_site=True).first()
             return cls.for_site(site) if site is not None else None
-        if Site.find_for_request(request) is None:
+        site = Site.find_for_request(request)
+        if site is None:
             return None
-        return super().for_request(request)
+        attr_name = cls.get_cache_attr_name()
+        if not hasattr(request, attr_name):
+            # Kept between requests with its hours (cms/shared_data.py): saving either empties it.
+            clinic = remember(request, f"clinic:{site.pk}", lambda: cls._with_hours(site))
+            clinic._request = request  # as Wagtail's for_request() leaves it, for page URLs
+            setattr(request, attr_name, clinic)
+        return getattr(request, attr_name)
+
+    @classmethod
+    def _with_hours(cls, site):
+        clinic = cls.for_site(site)
+        clinic.hours  # noqa: B018 (computed now, so that it is kept with the details)
+        return clinic
 
     @cached_property
     def hours(self):

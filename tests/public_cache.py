@@ -51,9 +51,14 @@ def read_fresh_then_cached(client, url, *args, **kwargs):
 
 
 def stored_keys(cache):
-    """The keys a cache holds, local-memory or Redis (whose database holds nothing else in tests)."""
+    """
+    The keys of the responses a cache holds, local-memory or Redis (whose database holds nothing
+    else in tests), less what pages share beside them (cms/shared_data.py).
+    """
     if isinstance(cache, LocMemCache):
-        return list(cache._cache)
-    if isinstance(cache, RedisCache):
-        return cache._cache.get_client().keys("*")
-    raise NotImplementedError(f"cannot list the keys of {type(cache).__name__}")
+        keys = list(cache._cache)
+    elif isinstance(cache, RedisCache):
+        keys = [key.decode() for key in cache._cache.get_client().keys("*")]
+    else:
+        raise NotImplementedError(f"cannot list the keys of {type(cache).__name__}")
+    return [key for key in keys if ":shared:" not in key]
