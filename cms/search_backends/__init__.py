@@ -7,10 +7,12 @@ same on Elasticsearch or OpenSearch (README, "Search"):
   "pore" finds "pores"), in every language. Tamil words stay whole in the index: SQLite's tokenizer
   keeps vowel signs and the pulli inside words (cms/migrations/0001), PostgreSQL uses the "simple"
   configuration (WAGTAILSEARCH_BACKENDS' SEARCH_CONFIG).
-- The fields a model boosts (titles and introductions, in every language; see `is_headline`) rank
-  above the rest, titles first: PostgreSQL weighs fields by their boost already; on SQLite they get
-  the index's title column, weighed HEADLINE_WEIGHT times the body, each as many times as its
-  boost (FTS5 weighs columns, not the fields within one).
+- The fields a model boosts (titles and introductions, in every language; see `is_headline`) go in
+  the index's title column, the rest in its body. Objects whose headlines match come first, best
+  first, titles above introductions (PostgreSQL weighs each field by its boost; SQLite repeats
+  each as many times as its boost, as FTS5 weighs columns, not the fields within one); then those
+  that match only in the body, most recently indexed first (RankedSearchMixin). Only headlines are
+  ranked, so a common word costs no more than reading the index.
 - Results are counted in the database and only the slice asked for is loaded, in rank order: the
   full-text index is queried once per count or slice, not once per matching row.
 
@@ -86,10 +88,14 @@ def in_rank_order(queryset, ids_and_scores, score_field=None):
 
 class RankedSearchMixin:
     """
-    A query compiler that ranks plain queries itself: `count()` counts the queryset's objects that
-    match, `ids_and_ranks()` gives a slice of their ids (as the index stores them) with their
-    ranks, best first, both in one query. Other queries (phrases, NOT, ordering by a field) are
-    left to Wagtail's compiler.
+    A query compiler that ranks plain queries itself, in two tiers that each stay cheap on a large
+    archive: the objects whose headlines (see `is_headline`) match every word, best first, then
+    those that match in the rest of their text, most recently indexed first. Ranking every match
+    would read the whole text of each (thousands for a common word); the first tier reads only the
+    headlines, the second nothing but the index's own order. `count()` counts the queryset's
+    objects that match and `ids_and_ranks()` gives a slice of their ids (as the index stores them)
+    with their ranks (0 in the second tier), a query or two each. Other queries (phrases, NOT,
+    ordering by a field) are left to Wagtail's compiler.
     """
 
     def ranks_itself(self):
@@ -98,8 +104,30 @@ class RankedSearchMixin:
     def count(self, config):
         raise NotImplementedError
 
-    def ids_and_ranks(self, config, start, stop):
+    def headline_count(self, config):
         raise NotImplementedError
+
+    def headline_ids_and_ranks(self, config, start, limit):
+        """Ids and ranks of the objects whose headlines match, best first; `limit` None for all."""
+        raise NotImplementedError
+
+    def body_ids(self, config, start, limit):
+        """Ids of the other objects that match, most recently indexed first; `limit` None for all."""
+        raise NotImplementedError
+
+    def ids_and_ranks(self, config, start, stop):
+        start = start or 0
+        limit = None if stop is None else max(stop - start, 0)
+        if limit == 0:
+            return []
+        ranked = self.headline_ids_and_ranks(config, start, limit)
+        if limit is not None and len(ranked) == limit:
+            return ranked
+        # The headlines end in this slice (or before it): the body's matches follow.
+        headlines = start + len(ranked) if ranked or not start else self.headline_count(config)
+        rest = None if limit is None else limit - len(ranked)
+        body = self.body_ids(config, start + len(ranked) - headlines, rest)
+        return ranked + [(object_id, 0.0) for object_id in body]
 
     def ranked(self, config, start, stop, score_field=None):
         return in_rank_order(self.queryset, self.ids_and_ranks(config, start, stop), score_field)

@@ -2,15 +2,75 @@
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F, Q
-from django.db.models.expressions import CombinedExpression
+from django.db.models.sql import InsertQuery
+from django.utils.functional import cached_property
 from modelsearch.backends.database.postgres import postgres
 from modelsearch.backends.database.postgres.query import Lexeme
+from modelsearch.index import SearchField
 from modelsearch.query import PlainText
-from modelsearch.utils import get_descendants_content_types_pks
+from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
-from cms.search_backends import RankedSearchMixin, RankedSearchResultsMixin, index_ids
+from cms.search_backends import RankedSearchMixin, RankedSearchResultsMixin, index_ids, is_headline
+
+
+class ObjectIndexer(postgres.ObjectIndexer):
+    """
+    The title column holds the headline fields (is_headline: titles and introductions, in every
+    language), weighed by their boost; the body the other searchable ones. Wagtail's puts only the
+    field named "title" in the title column, which the clinic's pages index per language.
+    """
+
+    def vector(self, headline):
+        texts = [
+            (value, weight)
+            for field in self.search_fields
+            for current_field, weight, value in self.prepare_field(self.obj, field)
+            if isinstance(current_field, SearchField) and is_headline(current_field) == headline
+        ]
+        return self.as_vector(texts)
+
+    @cached_property
+    def title(self):
+        return self.vector(headline=True)
+
+    @cached_property
+    def body(self):
+        return self.vector(headline=False)
+
+
+class PostgresIndex(postgres.PostgresIndex):
+    def add_items(self, model, objs):
+        """As Wagtail's, with this module's ObjectIndexer."""
+        if not model.get_search_fields():
+            return
+        indexers = [ObjectIndexer(obj, self.backend) for obj in objs]
+        if not indexers:
+            return
+        entry = postgres.IndexEntry
+        compiler = InsertQuery(entry).get_compiler(connection=self.write_connection)
+        rows, params = [], []
+        for indexer in indexers:
+            params.extend((get_content_type_pk(model), indexer.id))
+            vectors = []
+            for column in ("title", "autocomplete", "body"):
+                value = compiler.prepare_value(entry._meta.get_field(column), getattr(indexer, column))
+                sql, value_params = value.as_sql(compiler, self.write_connection)
+                vectors.append(sql)
+                params.extend(value_params)
+            params.extend((indexer.title_text, indexer.body_text))  # for fuzzy search
+            rows.append(f"(%s, %s, {', '.join(vectors)}, 1.0, %s, %s)")
+        with self.write_connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {entry._meta.db_table} (content_type_id, object_id, title, autocomplete, "
+                f"body, title_norm, title_text, body_text) (VALUES {', '.join(rows)}) "
+                "ON CONFLICT (content_type_id, object_id) DO UPDATE SET title = EXCLUDED.title, "
+                "title_norm = 1.0, autocomplete = EXCLUDED.autocomplete, body = EXCLUDED.body, "
+                "title_text = EXCLUDED.title_text, body_text = EXCLUDED.body_text",
+                params,
+            )
+        self._refresh_title_norms()
 
 
 class PostgresSearchQueryCompiler(RankedSearchMixin, postgres.PostgresSearchQueryCompiler):
@@ -29,25 +89,35 @@ class PostgresSearchQueryCompiler(RankedSearchMixin, postgres.PostgresSearchQuer
                 lexemes |= Lexeme(word, invert=invert, prefix=True)
         return SearchQuery(lexemes, search_type="raw", config=config)
 
-    def ranked_entries(self, config):
+    def entries(self, config, *matches):
+        """The index entries of the queryset's objects that match in every one of these columns."""
         query = self.build_tsquery(self.query, config=config)
-        # Headline fields (boosted) are weighed by their boost: Wagtail gives them weight A, the body D.
-        vector = CombinedExpression(F("title"), "||", F("body"), output_field=SearchVectorField())
-        return (
-            postgres.IndexEntry.objects.filter(Q(title=query) | Q(body=query))
-            .filter(
-                content_type__in=get_descendants_content_types_pks(self.queryset.model),
-                object_id__in=index_ids(self.queryset),
-            )
-            .annotate(rank=SearchRank(vector, query, weights=self.sql_weights))
+        entries = postgres.IndexEntry.objects.filter(
+            content_type__in=get_descendants_content_types_pks(self.queryset.model),
+            object_id__in=index_ids(self.queryset),
         )
+        return entries.filter(*[match(query) for match in matches]), query
 
     def count(self, config):
-        return self.ranked_entries(config).count()
+        return self.entries(config, lambda query: Q(title=query) | Q(body=query))[0].count()
 
-    def ids_and_ranks(self, config, start, stop):
-        entries = self.ranked_entries(config).order_by("-rank", "-pk")
-        return list(entries.values_list("object_id", "rank")[start:stop])
+    def headline_entries(self, config):
+        return self.entries(config, lambda query: Q(title=query))
+
+    def headline_count(self, config):
+        return self.headline_entries(config)[0].count()
+
+    def headline_ids_and_ranks(self, config, start, limit):
+        # The title column is small (headlines only): ranking it reads no body.
+        entries, query = self.headline_entries(config)
+        entries = entries.annotate(rank=SearchRank(F("title"), query, weights=self.sql_weights))
+        rows = entries.order_by("-rank", "-pk").values_list("object_id", "rank")
+        return list(rows[start:] if limit is None else rows[start : start + limit])
+
+    def body_ids(self, config, start, limit):
+        entries, _query = self.entries(config, lambda query: Q(body=query) & ~Q(title=query))
+        rows = entries.order_by("-pk").values_list("object_id", flat=True)
+        return list(rows[start:] if limit is None else rows[start : start + limit])
 
     def search(self, config, start, stop, score_field=None, backend=None):
         if self.ranks_itself():
@@ -62,4 +132,5 @@ class PostgresSearchResults(RankedSearchResultsMixin, postgres.PostgresSearchRes
 class PostgresSearchBackend(postgres.PostgresSearchBackend):
     matches_word_beginnings = True  # cms.search.search_pages needs no autocomplete()
     query_compiler_class = PostgresSearchQueryCompiler
+    index_class = PostgresIndex
     results_class = PostgresSearchResults

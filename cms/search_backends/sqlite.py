@@ -16,9 +16,6 @@ from cms.search_backends import (
     query_words,
 )
 
-# How much more a word in a headline (the index's title column) counts than one in the body.
-HEADLINE_WEIGHT = 10.0
-
 
 class ObjectIndexer(sqlite.ObjectIndexer):
     """The title column holds the headline fields (is_headline), the body the other searchable ones."""
@@ -91,17 +88,23 @@ class SQLiteSearchQueryCompiler(WholeTextMixin, RankedSearchMixin, sqlite.SQLite
                 lexemes |= Lexeme(word, prefix=True)
         return SearchQueryExpression(lexemes, config=config)
 
-    def matching_entries_sql(self, config, columns):
+    def match(self, config, columns):
+        """The FTS5 query for the query's words in these columns of the index."""
+        compiler = sqlite.SQLiteFTSIndexEntry.objects.none().query.get_compiler(connection=connection)
+        match = MatchExpression(columns, self.build_search_query(self.query, config=config))
+        _template, (match_query,) = match.as_sql(compiler, connection)
+        return match_query
+
+    def matching_entries_sql(self, config, columns, tier=None):
         """
-        SQL for `columns` of the index entries of the queryset's objects that match, and its
-        parameters. The full-text index drives the query (CROSS JOIN fixes SQLite's join order):
-        left to itself, SQLite reads every entry of the queryset and runs the full-text query once
-        for each, seconds on a large archive.
+        SQL for `columns` of the index entries of the queryset's objects that match (only in their
+        headlines, with `tier` "headline"; only elsewhere, with "body"), and its parameters. The
+        full-text index drives the query (CROSS JOIN fixes SQLite's join order): left to itself,
+        SQLite reads every entry of the queryset and runs the full-text query once for each.
         """
         fts, entries = sqlite.SQLiteFTSIndexEntry._meta.db_table, sqlite.IndexEntry._meta.db_table
-        compiler = sqlite.SQLiteFTSIndexEntry.objects.none().query.get_compiler(connection=connection)
-        match = MatchExpression(self.FTS_TABLE_FIELDS, self.build_search_query(self.query, config=config))
-        _template, match_params = match.as_sql(compiler, connection)
+        everywhere, headline = self.match(config, self.FTS_TABLE_FIELDS), self.match(config, ["title"])
+        match_query = {None: everywhere, "headline": headline, "body": f"{everywhere} NOT {headline}"}[tier]
         content_types = get_descendants_content_types_pks(self.queryset.model)
         ids_sql, ids_params = index_ids(self.queryset).query.sql_with_params()
         placeholders = ", ".join(["%s"] * len(content_types))
@@ -110,24 +113,32 @@ class SQLiteSearchQueryCompiler(WholeTextMixin, RankedSearchMixin, sqlite.SQLite
             f"WHERE {fts} MATCH %s AND {entries}.content_type_id IN ({placeholders}) "
             f"AND {entries}.object_id IN ({ids_sql})"
         )
-        return sql, [*match_params, *content_types, *ids_params]
+        return sql, [match_query, *content_types, *ids_params]
 
-    def count(self, config):
-        sql, params = self.matching_entries_sql(config, "COUNT(*)")
+    def fetch(self, sql, params):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchone()[0]
+            return cursor.fetchall()
 
-    def ids_and_ranks(self, config, start, stop):
+    def count(self, config, tier=None):
+        return self.fetch(*self.matching_entries_sql(config, "COUNT(*)", tier))[0][0]
+
+    def headline_count(self, config):
+        return self.count(config, tier="headline")
+
+    def headline_ids_and_ranks(self, config, start, limit):
         fts, entries = sqlite.SQLiteFTSIndexEntry._meta.db_table, sqlite.IndexEntry._meta.db_table
         # bm25() is lower for better matches; its weights are the columns': autocomplete, body, title.
-        columns = f"{entries}.object_id, -bm25({fts}, 0, 1, {HEADLINE_WEIGHT:f}) AS rank"
-        sql, params = self.matching_entries_sql(config, columns)
+        columns = f"{entries}.object_id, -bm25({fts}, 0, 0, 1) AS rank"
+        sql, params = self.matching_entries_sql(config, columns, tier="headline")
         sql += f" ORDER BY rank DESC, {entries}.id DESC LIMIT %s OFFSET %s"
-        limit = -1 if stop is None else stop - (start or 0)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, limit, start or 0])
-            return cursor.fetchall()
+        return self.fetch(sql, [*params, -1 if limit is None else limit, start])
+
+    def body_ids(self, config, start, limit):
+        entries = sqlite.IndexEntry._meta.db_table
+        sql, params = self.matching_entries_sql(config, f"{entries}.object_id", tier="body")
+        sql += f" ORDER BY {entries}.id DESC LIMIT %s OFFSET %s"
+        return [row[0] for row in self.fetch(sql, [*params, -1 if limit is None else limit, start])]
 
     def search(self, config, start, stop, score_field=None):
         if self.ranks_itself():

@@ -163,6 +163,21 @@ def test_results_come_ten_a_page_with_their_count(client, blog_page):
     assert "Page 3 of 3" in last.content.decode()
 
 
+def test_pages_of_results_show_every_match_once_headlines_first(client, blog_page):
+    titled = {ArticlePageFactory(parent=blog_page, title=f"Sunscreen note {n}").pk for n in range(7)}
+    in_body = {
+        ArticlePageFactory(parent=blog_page, title=f"Summer note {n}", body=paragraph("Wear sunscreen.")).pk
+        for n in range(8)
+    }
+
+    first = [page.pk for page in client.get("/en/search/", {"q": "sunscreen"}).context["results"]]
+    second = [page.pk for page in client.get("/en/search/", {"q": "sunscreen", "page": 2}).context["results"]]
+
+    assert set(first[:7]) == titled
+    assert set(first[7:] + second) == in_body
+    assert len(first + second) == 15
+
+
 def test_a_page_of_results_loads_only_that_page(client, blog_page, django_assert_max_num_queries):
     for number in range(30):
         ArticlePageFactory(parent=blog_page, title=f"Sunscreen note {number}")
