@@ -24,6 +24,8 @@ urlpatterns = [
     path("api/v3/", api.urls),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # For load balancers and supervisors (cms/views.py); exempt from the HTTPS redirect (production.py).
+    path("healthz", views.healthz, name="healthz"),
     # Browsers and crawlers ask for /favicon.ico by themselves: send them to the SVG icon, under its
     # hashed name (looked up per request, so the URLs load before collectstatic has run).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg")), name="favicon"),
