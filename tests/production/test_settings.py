@@ -133,3 +133,27 @@ def test_wagtail_detail_urls_come_from_the_site_record(client, demo, admin_user)
     for item in response.json()["items"]:
         assert item["meta"]["detail_url"].startswith("https://clinic.example.org/api/v3/pages/")
     assert "admin-only.example.net" not in response.content.decode()
+
+
+def production_table():
+    """The variable names in the README's Production → Environment variables table."""
+    readme = (BASE_DIR / "README.md").read_text()
+    section = readme.split("### Environment variables", 1)[1].split("\n### ", 1)[0]
+    table = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
+    return set(re.findall(r"`([A-Z][A-Z0-9_]+)`", "".join(table)))
+
+
+def test_the_readme_documents_every_variable_of_the_example_and_the_settings():
+    example = EXAMPLE.read_text()
+    in_example = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", example, re.MULTILINE))
+    read_by_code = {
+        name
+        for path in [*(BASE_DIR / "cms" / "settings").glob("*.py"), BASE_DIR / "cms" / "serve.py"]
+        for name in re.findall(
+            r"(?:environ\.get|environ\[|env_list|env_flag|required)\(?\s*\"([A-Z][A-Z0-9_]+)\"",
+            path.read_text(),
+        )
+    } - {"DJANGO_SETTINGS_MODULE"}
+
+    assert in_example - production_table() == set()
+    assert read_by_code - production_table() == set()
