@@ -4,7 +4,12 @@ the API, the admin's looser one), Permissions-Policy, Referrer-Policy, frame and
 an admin that calls no third party.
 """
 
+import base64
+import hashlib
+import re
+
 import pytest
+from django.urls import path
 
 from tests.public_cache import read
 
@@ -25,7 +30,8 @@ def test_public_pages_allow_only_their_own_scripts_styles_and_fonts(client, demo
     assert response.status_code == 200
     assert policy["default-src"] == ["'self'"]
     assert policy["script-src"] == ["'self'"]
-    assert policy["style-src"] == ["'self'"]
+    assert policy["style-src"][0] == "'self'"
+    assert all(source.startswith("'sha256-") for source in policy["style-src"][1:])
     assert policy["font-src"] == ["'self'"]
     assert policy["object-src"] == ["'none'"]
     assert policy["frame-ancestors"] == ["'none'"]
@@ -73,3 +79,23 @@ def test_the_admin_dashboard_calls_no_third_party(admin_client):
 
     assert "gravatar.com" not in html
     assert 'data-controller="w-upgrade' not in html  # the release check (releases.wagtail.org)
+
+
+def database_down(request):
+    raise RuntimeError("the database is down")
+
+
+urlpatterns = [path("en/broken/", database_down)]
+
+
+@pytest.mark.urls(__name__)
+def test_the_server_error_page_may_use_its_own_inline_style_and_no_other(client, db):
+    client.raise_request_exception = False
+
+    response = client.get("/en/broken/")
+
+    assert response.status_code == 500
+    styles = re.findall(r"<style>(.*?)</style>", response.content.decode(), re.DOTALL)
+    hashes = [base64.b64encode(hashlib.sha256(style.encode()).digest()).decode() for style in styles]
+    assert styles
+    assert sorted(f"'sha256-{digest}'" for digest in hashes) == directives(response)["style-src"][1:]
