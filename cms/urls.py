@@ -51,6 +51,9 @@ def media_urlpatterns():
 if settings.DEBUG:
     urlpatterns += media_urlpatterns()
 
+# A request for a host not in ALLOWED_HOSTS gets a plain 400, every other bad request the site's page.
+handler400 = views.bad_request
+
 # Wagtail's front-end patterns, with page serving swapped for ours (which redirects a path given
 # in another language's slugs) and the page-password form for one that counts failed passwords
 # (cms/logins.py). They keep Wagtail's names, so page.url and the password form still reverse to them.

@@ -4,15 +4,17 @@ import logging
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
 from django.core.paginator import Paginator
 from django.db import connections
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.defaults import bad_request as site_bad_request
 from wagtail.models import Page, Site
 from wagtail.views import serve as wagtail_serve
 
@@ -115,3 +117,13 @@ def _database_answers(alias):
 def _cache_answers(alias):
     # A read is enough: it reaches the server (Redis) and leaves nothing behind.
     caches[alias].get("healthz")
+
+
+def bad_request(request, exception):
+    """
+    The 400 page; for a Host that is not one of ALLOWED_HOSTS a plain one: the site's page links to
+    itself on the request's host (canonical, hreflang, the feed), which would fail in turn, a 500.
+    """
+    if isinstance(exception, DisallowedHost):
+        return HttpResponseBadRequest("Bad Request: unknown host", content_type="text/plain; charset=utf-8")
+    return site_bad_request(request, exception)
