@@ -1,7 +1,6 @@
 """Production: everything secret or host-specific must come from the environment (see .env.example)."""
 
 import os
-from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -71,10 +70,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
-
-# Keep last: images served from another origin (MEDIA_URL on a storage's or a CDN's host) may load
-# in pages and the admin, and nothing else from there.
-if urlsplit(MEDIA_URL).netloc:  # noqa: F405
-    media_origin = "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL))  # noqa: F405
-    for policy in (CONTENT_SECURITY_POLICY, ADMIN_CONTENT_SECURITY_POLICY):  # noqa: F405
-        policy["DIRECTIVES"]["img-src"] = [*policy["DIRECTIVES"]["img-src"], media_origin]

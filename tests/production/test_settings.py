@@ -136,9 +136,9 @@ def test_wagtail_detail_urls_come_from_the_site_record(client, demo, admin_user)
 
 
 def production_table():
-    """The variable names in the README's Production → Environment variables table."""
+    """The variable names in the tables of the README's Production section."""
     readme = (BASE_DIR / "README.md").read_text()
-    section = readme.split("### Environment variables", 1)[1].split("\n### ", 1)[0]
+    section = readme.split("\n## Production\n", 1)[1].split("\n## ", 1)[0]
     table = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
     return set(re.findall(r"`([A-Z][A-Z0-9_]+)`", "".join(table)))
 
