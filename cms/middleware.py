@@ -7,6 +7,7 @@ database cannot take, keeping the API's errors JSON, and the security headers Dj
 import re
 from http import HTTPStatus
 
+from csp.constants import HEADER
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.exceptions import BadRequest
@@ -220,6 +221,13 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     django-csp's header, with settings.ADMIN_CONTENT_SECURITY_POLICY for the Wagtail admin and
     settings.CONTENT_SECURITY_POLICY for everything else (see cms/settings/base.py for why they differ).
     """
+
+    def process_response(self, request, response):
+        if request.path_info.startswith(settings.ADMIN_PATH_PREFIX):
+            # The admin's preview renders the page through the middleware again, as a request for the
+            # page's own URL, which gets the site's policy: the admin frames it, so it takes the admin's.
+            del response[HEADER]
+        return super().process_response(request, response)
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
