@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-services lint format setup messages browser bench fuzz clean
+.PHONY: run serve test test-services lint format setup messages browser bench fuzz clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,13 @@ run: setup
 	@$(PY) manage.py db_worker & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 		$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production-like, on this machine: the production settings with the variables in ENV_FILE (made from
+# .env.example for this machine when missing), collectstatic, migrate_site, then gunicorn and the
+# task worker together (cms/serve.py); Ctrl-C stops both. Binds HOST:PORT, loopback by default.
+ENV_FILE ?= .env
+serve: $(STAMP) messages
+	$(PY) -m cms.serve --env-file $(ENV_FILE) --bind $(HOST):$(PORT)
 
 # The suite runs in parallel, one pytest-xdist worker per CPU (each with its own test database, media
 # folder and Redis databases; see tests/conftest.py), at most six: worker N uses Redis databases 13-2N

@@ -1,11 +1,14 @@
 """
 Project middleware, each with one job: choosing the language (site and API), refusing input the
-database cannot take, and keeping the API's errors JSON.
+database cannot take, keeping the API's errors JSON, and the security headers Django does not send
+(Content-Security-Policy per part of the site, Permissions-Policy).
 """
 
 import re
 from http import HTTPStatus
 
+from csp.constants import HEADER
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.middleware.locale import LocaleMiddleware
@@ -41,7 +44,15 @@ class LanguageMiddleware(LocaleMiddleware):
     for `lang=*`) and varies on Accept-Language.
     """
 
-    unprefixed_paths = ("/admin/", "/documents/", "/static/", "/media/", "/sitemap.xml", "/robots.txt")
+    unprefixed_paths = (
+        "/admin/",
+        "/documents/",
+        "/static/",
+        "/media/",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/healthz",
+    )
 
     def process_request(self, request):
         if not is_api(request):
@@ -203,3 +214,52 @@ class ApiProblemMiddleware:
             if header in response:
                 replacement[header] = response[header]
         return replacement
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """
+    django-csp's header, with settings.ADMIN_CONTENT_SECURITY_POLICY for the Wagtail admin and
+    settings.CONTENT_SECURITY_POLICY for everything else (see cms/settings/base.py for why they differ).
+    """
+
+    def process_response(self, request, response):
+        if request.path_info.startswith(settings.ADMIN_PATH_PREFIX):
+            # The admin's preview renders the page through the middleware again, as a request for the
+            # page's own URL, which gets the site's policy: the admin frames it, so it takes the admin's.
+            del response[HEADER]
+        return super().process_response(request, response)
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if (
+            not report_only
+            and parts.config is None
+            and request.path_info.startswith(settings.ADMIN_PATH_PREFIX)
+        ):
+            parts.config = settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
+        return parts
+
+
+class PermissionsPolicyMiddleware:
+    """
+    The Permissions-Policy header from settings.PERMISSIONS_POLICY, {feature: [origins]}: an empty
+    list turns the feature off for the page and anything it frames; "self" allows the site's own.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(allowed_origin(origin) for origin in origins)})"
+            for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+def allowed_origin(origin):
+    """An origin as Permissions-Policy writes it: self and * bare, addresses quoted."""
+    return origin if origin in ("self", "*") else f'"{origin}"'

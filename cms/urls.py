@@ -25,6 +25,8 @@ urlpatterns = [
     path("api/v3/", api.urls),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # For load balancers and supervisors (cms/views.py); exempt from the HTTPS redirect (production.py).
+    path("healthz", views.healthz, name="healthz"),
     # Browsers and crawlers ask for /favicon.ico by themselves: send them to the SVG icon, under its
     # hashed name (looked up per request, so the URLs load before collectstatic has run).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg")), name="favicon"),
@@ -50,6 +52,9 @@ def media_urlpatterns():
 # In production too (settings.SERVE_MEDIA): only an S3 bucket serves the images itself.
 if settings.SERVE_MEDIA:
     urlpatterns += media_urlpatterns()
+
+# A request for a host not in ALLOWED_HOSTS gets a plain 400, every other bad request the site's page.
+handler400 = views.bad_request
 
 # Wagtail's front-end patterns, with page serving swapped for ours (which redirects a path given
 # in another language's slugs) and the page-password form for one that counts failed passwords

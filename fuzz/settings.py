@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 os.environ.setdefault("SECRET_KEY", "fuzz-only-secret-key")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+os.environ.setdefault("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 
 from cms.settings.production import *  # noqa: E402, F403
 
@@ -27,6 +28,8 @@ CACHES = {
 MEDIA_ROOT = FUZZ_WORKDIR / "media"
 STATIC_ROOT = FUZZ_WORKDIR / "static"
 
+# Plain HTTP on 127.0.0.1: no redirect to HTTPS, no Secure cookies.
+SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

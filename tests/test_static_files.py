@@ -26,8 +26,10 @@ HASHED_NAME = re.compile(r"\.[0-9a-f]{12}\.\w+$")
 
 
 def production_settings():
-    """The cms.settings.production module, as deployed (it refuses to load without a SECRET_KEY)."""
-    with mock.patch.dict(os.environ, {"SECRET_KEY": "test-only"}):
+    """The cms.settings.production module, as deployed (it refuses to load without its required variables)."""
+    with mock.patch.dict(
+        os.environ, {"SECRET_KEY": "test-only", "WAGTAILADMIN_BASE_URL": "https://clinic.example.org"}
+    ):
         return importlib.import_module("cms.settings.production")
 
 

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django_filters",
     "corsheaders",
     "axes",
+    # django-csp: the Content-Security-Policy header (its checks catch settings in an old format).
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -74,6 +76,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response, cached ones and static files
+    # included (cms/middleware.py): above whitenoise and the public cache.
+    "cms.middleware.ContentSecurityPolicyMiddleware",
+    "cms.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Brotli or gzip for pages and the API (cms/compression.py): below whitenoise, whose static
     # files come compressed already; above the public cache and the ETags, which keep working on
@@ -257,7 +263,14 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Skin clinic"
+# The admin's own address, for links in e-mails (a notification of a new consultation request).
+# Production requires it (cms/settings/production.py); this default is for `make run` only.
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The admin calls nobody: no check for new Wagtail releases (releases.wagtail.org) on the dashboard,
+# no avatars from Gravatar (an editor's e-mail hash sent to a third party). The Content-Security-Policy
+# below would block both anyway.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Wagtail's database search (PostgreSQL full text in production), matching Tamil words whole and by
 # prefix, titles and introductions first (cms/search_backends). README, "Search", says how to move to
 # OpenSearch or Elasticsearch.
@@ -345,3 +358,84 @@ EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 # Webhooks (the webhooks app): how long a receiver has to answer one delivery, in seconds.
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
+
+# Security headers, in every environment so that development and the tests see what production
+# sends (production.py adds HTTPS: HSTS, the redirect, secure cookies).
+# Content-Security-Policy (django-csp 4): the site, the API and its docs (Swagger UI, served from our
+# static files with no inline script) load nothing from elsewhere and run no inline script or style.
+# data: images are Swagger UI's icons. No other site may frame a page (X-Frame-Options: DENY too);
+# JSON-LD blocks are data, which CSP does not treat as script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # The server error page's own <style> (templates/500.html must work without static files), by
+        # its hash: tests/production/test_headers.py fails when the template and the hash part.
+        "style-src": ["'self'", "'sha256-wsy0j/Eijj2oUmPMm0WGo12LN2lQnKzvePzdxCA6duE='"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The Wagtail admin (ADMIN_PATH_PREFIX) gets a looser policy, and why (seen in Chromium, see
+# tests/e2e/test_content_security_policy.py): its edit forms start their widgets with inline scripts
+# (`new SnippetChooser(...)`, `initDateChooser(...)`, wagtail-modeltranslation's settings), different
+# on every form, so neither a hash nor a nonce (which Wagtail cannot take) would do; its bundled
+# JavaScript adds <style> elements; and its preview panel frames the admin's own preview view. Only
+# signed-in staff reach those pages, and everything else stays as strict as the site's.
+ADMIN_PATH_PREFIX = "/admin/"
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+
+
+def image_origins(storage):
+    """Where images come from besides the site: an S3 bucket's host or the CDN in front of it."""
+    options = storage.get("OPTIONS", {})
+    if "bucket_name" not in options:
+        return []
+    if options.get("custom_domain"):
+        return [f"https://{options['custom_domain']}"]
+    if options.get("endpoint_url"):
+        endpoint = urlsplit(options["endpoint_url"])
+        return [f"{endpoint.scheme}://{endpoint.netloc}", f"{endpoint.scheme}://*.{endpoint.netloc}"]
+    return ["https://*.amazonaws.com"]
+
+
+for _policy in (CONTENT_SECURITY_POLICY, ADMIN_CONTENT_SECURITY_POLICY):
+    _policy["DIRECTIVES"]["img-src"] = [
+        *_policy["DIRECTIVES"]["img-src"],
+        *image_origins(STORAGES["default"]),
+    ]
+
+# The full address only to this site; other sites see the origin, and nothing over plain HTTP.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Permissions-Policy (cms/middleware.py): browser features that no page of the site uses, denied to
+# it and to anything it frames. A feature with an empty list is off for everyone.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}

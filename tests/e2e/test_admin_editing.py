@@ -94,7 +94,9 @@ def translated_labels(tab, tab_panel):
 
 def editing_journey(browser, base_url, credentials, urls, screenshots, expected_slug):
     """What the editor sees, step by step (the test asserts on it)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    # bypass_csp: Playwright evaluates wait_for_function's predicates with eval(), which the
+    # admin's Content-Security-Policy forbids (tests/e2e/test_content_security_policy.py tests it).
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
     tab = context.new_page()
     errors = []
     tab.on("console", lambda message: message.type == "error" and errors.append(message.text))

@@ -175,7 +175,9 @@ def published():
 
 def journey(browser, base_url, blog_urls, screenshots):
     """What each person sees, step by step (the test asserts on it)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    # bypass_csp: Playwright evaluates wait_for_function's predicates with eval(), which the
+    # admin's Content-Security-Policy forbids (tests/e2e/test_content_security_policy.py tests it).
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
     anonymous = browser.new_context()
     newcomer = browser.new_context()  # a reader who comes after the English change (see step 8)
     context.set_default_timeout(15000)

@@ -144,6 +144,9 @@ class Visit:
 def visit(browser, url, width, expected, screenshot):
     """Load `url` at `width` px, look for the `expected` (role, text) pairs, save a screenshot, run axe."""
     context = browser.new_context(viewport={"width": width, "height": 800})
+    # axe-core goes in before the page's own scripts, as the browser's (not the page's) script: the
+    # site's Content-Security-Policy refuses the inline <script> that add_script_tag would write.
+    context.add_init_script(path=AXE_JS)
     tab = context.new_page()
     errors = []
     tab.on("console", lambda message: message.type == "error" and errors.append(describe_console(message)))
@@ -157,7 +160,6 @@ def visit(browser, url, width, expected, screenshot):
         # Lazy images below the fold would be blank in a full-page screenshot: load them all first.
         tab.evaluate(LOAD_ALL_IMAGES)
         tab.screenshot(path=screenshot, full_page=True)
-        tab.add_script_tag(path=AXE_JS)
         axe = tab.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
         return Visit(
             status=response.status,
