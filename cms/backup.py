@@ -19,6 +19,7 @@ import json
 import tarfile
 import tempfile
 from collections import Counter
+from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
 
@@ -109,19 +110,21 @@ def write_backup(path, without_patient_data=False):
     with tempfile.TemporaryDirectory() as workdir:
         data_path = Path(workdir) / "data.json"
         serializers.register_serializer(SERIALIZATION_FORMAT, __name__)
-        call_command(
-            "dumpdata",
-            format=SERIALIZATION_FORMAT,
-            exclude=excluded,
-            use_base_manager=True,
-            output=str(data_path),
-            verbosity=0,
-        )
+        with snapshot():
+            call_command(
+                "dumpdata",
+                format=SERIALIZATION_FORMAT,
+                exclude=excluded,
+                use_base_manager=True,
+                output=str(data_path),
+                verbosity=0,
+            )
         objects = json.loads(data_path.read_text(encoding="utf-8"))
         if without_patient_data:
             objects = without_history_of(objects, patient_data_labels())
             data_path.write_text(json.dumps(objects, ensure_ascii=False), encoding="utf-8")
-        files = sorted(referenced_files(objects))
+        referenced = sorted(referenced_files(objects))
+        files = [name for name in referenced if default_storage.exists(name)]
         manifest = {
             "format": FORMAT,
             "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
@@ -130,6 +133,8 @@ def write_backup(path, without_patient_data=False):
             "without_patient_data": without_patient_data,
             "counts": dict(sorted(Counter(item["model"] for item in objects).items())),
             "media_files": len(files),
+            # Named by the data but not in the storage (lost before, or deleted during the backup).
+            "missing_media_files": sorted(set(referenced) - set(files)),
         }
         with tarfile.open(path, "w:gz") as archive:
             add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2).encode())
@@ -140,6 +145,20 @@ def write_backup(path, without_patient_data=False):
                     info.size = default_storage.size(name)
                     archive.addfile(info, file)
     return manifest
+
+
+@contextmanager
+def snapshot():
+    """One transaction that sees the database as it was when it began, while the site goes on."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    # PostgreSQL's default, read committed, would let each query see later commits; inside a
+    # transaction already begun (a test's), the isolation level is that one's.
+    isolate = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic():
+        if isolate:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
 
 
 def without_history_of(objects, labels):
@@ -224,7 +243,7 @@ def site_content():
     return {what: count for what, count in found.items() if count}
 
 
-def restore_backup(path, force=False, stdout=None):
+def restore_backup(path, force=False):
     """
     Replace the database's content and the media files named in the archive at `path` with the
     archive's, in one transaction; refuse a database with content of its own unless `force`.

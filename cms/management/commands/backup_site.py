@@ -23,6 +23,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         manifest = write_backup(options["output"], without_patient_data=options["without_patient_data"])
+        for name in manifest["missing_media_files"]:
+            self.stderr.write(f"Missing from the media storage, so not in the archive: {name}")
         if options["verbosity"]:
             rows = sum(manifest["counts"].values())
             self.stdout.write(
