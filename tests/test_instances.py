@@ -146,7 +146,7 @@ def web_paths(instance, article_id):
     return {language: "/" + url.split("/", 3)[3] for language, url in urls.items()}
 
 
-def test_an_article_published_through_one_is_served_updated_by_the_other_at_once(
+def test_an_article_published_through_one_is_served_updated_by_the_other_on_its_next_read(
     instances, django_user_model
 ):
     a, b = instances
@@ -165,15 +165,13 @@ def test_an_article_published_through_one_is_served_updated_by_the_other_at_once
         headers={"Authorization": f"Bearer {editor_token(django_user_model)}"},
     )
     assert status == 200, text
-    published = time.monotonic()
 
+    # B's very next reads (no waiting, no retrying) show it: A emptied the cache they share on commit.
     seen = {}
     for language, path in web_paths(b, article.pk).items():
         seen[f"site {language}"] = titles[language] in b.request(path)[2]
         seen[f"api {language}"] = titles[language] in b.request(f"/api/v3/articles/?lang={language}")[2]
-    elapsed = time.monotonic() - published
     assert seen == dict.fromkeys(seen, True)
-    assert elapsed < 1
 
 
 def test_the_same_content_has_the_same_etag_on_both_so_either_answers_304(instances):
