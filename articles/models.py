@@ -298,13 +298,18 @@ class ArticlePageQuerySet(PageQuerySet):
         sync cursor read from the data, not the clock, so that every server process answers the same
         content with the same bytes (and ETag). Passed back as `since`, it finds everything later.
         """
-        stamps = self.aggregate(
+        newest_visibility_change = ArticleVisibilityChange.objects.order_by("-changed_at").values(
+            "changed_at"
+        )[:1]
+        stamps = self.annotate(
+            visibility_changed_at=Subquery(newest_visibility_change)
+        ).aggregate(  # one query
             published=Max("last_published_at"),
             expired=Max("expire_at", filter=Q(expire_at__lte=now)),
             category=Max("category__updated_at"),
             author=Max("article_authors__author__updated_at"),
+            visibility=Max("visibility_changed_at"),
         )
-        stamps["visibility"] = ArticleVisibilityChange.objects.aggregate(at=Max("changed_at"))["at"]
         return max(filter(None, stamps.values()), default=SYNC_EPOCH)
 
     def for_listing(self):
