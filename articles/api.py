@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import translation
+from django.utils import timezone, translation
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 from wagtail.api.v3.api import api
@@ -147,7 +147,10 @@ class ArticleList(Schema):
         description="With `updated_since`: articles to drop, as they left this site's public list "
         "since then (unpublished, deleted, expired, made private or moved away)."
     )
-    server_time: datetime.datetime = Field(description="Pass as the next `updated_since`.")
+    server_time: datetime.datetime = Field(
+        description="Pass as the next `updated_since`: the time of the newest change to the site's "
+        "articles (not the server's clock), so every server gives the same answer for the same content."
+    )
 
 
 # The dates a list may be filtered by (earlier or later ones are a 400): the databases' date
@@ -353,6 +356,15 @@ def removed_since(request, since, now):
     return sorted(candidates - set(visible))
 
 
+def sync_cursor(now):
+    """
+    The list's `server_time`: the newest change (ArticlePageQuerySet.last_change) rounded up to the
+    millisecond, where JSON's times stop, so that passed back it does not find that change again.
+    """
+    last = ArticlePage.objects.last_change(now)
+    return last + datetime.timedelta(microseconds=-last.microsecond % 1000)
+
+
 # Endpoints ----------------------------------------------------------------------------------------
 
 
@@ -367,7 +379,7 @@ def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
     reject_unknown_parameters(request, ArticleFilters.model_fields)
     if filters.updated_since is not None and filters.updated_since.tzinfo is None:
         raise HttpError(400, "updated_since needs a timezone, e.g. 2024-01-31T10:00:00+05:30.")
-    server_time = datetime.datetime.now(datetime.UTC)
+    now = timezone.now()
 
     articles = articles_for_site(request)
     if filters.category:
@@ -383,7 +395,7 @@ def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
     removed_ids = []
     if filters.updated_since:
         articles = articles.changed_since(filters.updated_since)
-        removed_ids = removed_since(request, filters.updated_since, server_time)
+        removed_ids = removed_since(request, filters.updated_since, now)
     if filters.ordering == "date":
         articles = articles.order_by("date", "first_published_at", "pk")
     articles = articles.distinct()
@@ -404,7 +416,7 @@ def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
         "count": count,
         "items": cards_data(cards, request),
         "removed_ids": removed_ids,
-        "server_time": server_time,
+        "server_time": sync_cursor(now),
     }
     # Built to the ArticleList schema, in its field order, so that django-ninja need not validate
     # every nested card again: a noticeable part of the request.

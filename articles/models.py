@@ -96,6 +96,9 @@ REVIEW_INTERVAL_YEARS = 2
 # How far ahead editors are warned of reviews falling due (the "Reviews due" report).
 REVIEW_DUE_SOON_DAYS = 30
 # Groups that the data migrations create and every blog grants rights on (see articles.signals).
+# The sync cursor of a site with no articles yet: any change is later.
+SYNC_EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
 EDITORS_GROUP = "Editors"
 REVIEWERS_GROUP = "Medical reviewers"
 
@@ -301,6 +304,26 @@ class ArticlePageQuerySet(PageQuerySet):
             .public()
             .filter(expire_at__gt=start, expire_at__lte=end)
         )
+
+    def last_change(self, now):
+        """
+        The time of the newest change by `now` that `changed_since` or `expired_between` look for: a
+        sync cursor read from the data, not the clock, so that every server process answers the same
+        content with the same bytes (and ETag). Passed back as `since`, it finds everything later.
+        """
+        newest_visibility_change = ArticleVisibilityChange.objects.order_by("-changed_at").values(
+            "changed_at"
+        )[:1]
+        stamps = self.annotate(
+            visibility_changed_at=Subquery(newest_visibility_change)
+        ).aggregate(  # one query
+            published=Max("last_published_at"),
+            expired=Max("expire_at", filter=Q(expire_at__lte=now)),
+            category=Max("category__updated_at"),
+            author=Max("article_authors__author__updated_at"),
+            visibility=Max("visibility_changed_at"),
+        )
+        return max(filter(None, stamps.values()), default=SYNC_EPOCH)
 
     def for_listing(self):
         """

@@ -35,9 +35,10 @@ def live_articles_at_or_below(page):
 
 
 @receiver(post_save, sender=PageViewRestriction)
-def record_made_private(sender, instance, created, **kwargs):
-    # Those it hides: public until now. (A changed password or group list hides nothing new.)
-    if created:
+def record_made_private(sender, instance, created, raw=False, **kwargs):
+    # Those it hides: public until now. (A changed password or group list hides nothing new; a
+    # restored backup, raw, changes nothing.)
+    if created and not raw:
         articles = live_articles_at_or_below(instance.page).public_ignoring(instance)
         ArticleVisibilityChange.record(articles.values_list("pk", flat=True))
 

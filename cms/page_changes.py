@@ -127,10 +127,10 @@ def _on_delete(sender, instance, **kwargs):
         )
 
 
-def _on_privacy_change(sender, instance, **kwargs):
+def _on_privacy_change(sender, instance, raw=False, **kwargs):
     # Deleting a page deletes its restrictions first, while it still exists: receivers that act after
     # the commit find it gone (and the page's own DELETED follows).
-    page = Page.objects.filter(pk=instance.page_id).first()
+    page = None if raw else Page.objects.filter(pk=instance.page_id).first()  # raw: a backup restored
     if page is not None:
         page = page.specific
         page_changed.send(

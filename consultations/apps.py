@@ -7,7 +7,11 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self):
+        from cms.backup import register_patient_data
         from cms.search import localize_search_fields
 
+        from .models import ConsultationRequest, IdempotencyKey
+
+        register_patient_data(ConsultationRequest, IdempotencyKey)
         for model in self.get_models():
             localize_search_fields(model)

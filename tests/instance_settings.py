@@ -1,0 +1,24 @@
+"""
+Settings of the server processes tests/test_instances.py starts: production's, on 127.0.0.1, with
+static files served from their sources (as tests never run collectstatic) and e-mail kept in memory.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "instances-test-only-secret-key")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+from cms.settings.production import *  # noqa: E402, F403
+
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "ERROR"},
+}
