@@ -8,7 +8,7 @@ from modelsearch.index import SearchField
 from modelsearch.query import PlainText
 from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
-from cms.search_backends import (
+from cms.search_backends.ranking import (
     RankedSearchMixin,
     RankedSearchResultsMixin,
     index_ids,
