@@ -14,6 +14,7 @@ class CmsConfig(AppConfig):
 
         from cms.cache import connect_page_invalidation, register_public_models
         from cms.page_changes import connect_page_changes
+        from cms.pages import use_indexed_routing
         from cms.scheduling import connect_scheduling
         from cms.search import localize_search_fields
 
@@ -23,3 +24,5 @@ class CmsConfig(AppConfig):
         register_public_models(get_image_model())
         # Wagtail's own Page (plain pages, the tree root): every language's title is searchable.
         localize_search_fields(Page)
+        # After wagtail-modeltranslation's ready() (listed first), which patched `route`.
+        use_indexed_routing()

@@ -2,8 +2,12 @@
 
 from django.conf import settings
 from django.db.models import Min, Q
+from django.http import Http404
 from django.utils import timezone, translation
+from modeltranslation.utils import get_language, resolution_order
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, Site
+from wagtail.url_routing import RouteResult
 
 from cms.editing import TranslatedPageForm
 from cms.slugs import ascii_slug as ascii_slug  # the apps' models import it from here
@@ -129,3 +133,78 @@ def find_page_by_path(site, language, path, queryset=None):
     pages = (queryset if queryset is not None else Page.objects.all()).live().filter(unexpired_q())
     page = pages.filter(**{f"url_path_{language}": root_path + (path + "/" if path else "")}).first()
     return page.specific if page is not None else None
+
+
+# Routing. wagtail-modeltranslation replaces every page model's `route` with one that loads all of a
+# page's children to compare their slugs in the active language: the blog's thousands of articles for
+# every article served. CmsConfig.ready() puts `route_by_translated_slug` in its place.
+
+
+def slug_in_active_language_q(slug):
+    """
+    Pages whose slug in the active language is `slug`, as `page.slug` reads it: the language's own
+    slug, or, where that is empty, the next fallback language's (a Tamil page without a Tamil slug
+    answers to its English one under /ta/).
+    """
+    match = Q(pk__in=[])
+    earlier_empty = Q()
+    for language in resolution_order(get_language()):
+        field = f"slug_{language}"
+        match |= earlier_empty & Q(**{field: slug})
+        earlier_empty &= Q(**{f"{field}__isnull": True}) | Q(**{field: ""})
+    return match
+
+
+def route_by_translated_slug(self, request, path_components):
+    """
+    Page.route in the active language: a routable page's own routes first, then the child whose
+    slug in that language is the next component, found with one query on the indexed slug columns
+    (see `index_translated_slugs`), however many siblings it has.
+    """
+    if isinstance(self, RoutablePageMixin) and self.live:
+        try:
+            path = "/" + "".join(component + "/" for component in path_components)
+            resolver_match = self.resolve_subpage(path)
+            request.routable_resolver_match = resolver_match
+            view, args, kwargs = resolver_match
+            return RouteResult(self, args=(view, args, kwargs))
+        except Http404:
+            pass
+    if not path_components:
+        if self.live:
+            return RouteResult(self)
+        raise Http404
+    child_slug, *remaining = path_components
+    # No ORDER BY/LIMIT: the database then looks the slug up in its index rather than walking the
+    # siblings in tree order; of the (rare) several matches, the first in tree order wins, as before.
+    matches = list(self.get_children().filter(slug_in_active_language_q(child_slug)).order_by())
+    if not matches:
+        raise Http404
+    child = min(matches, key=lambda page: page.path)
+    child._cached_parent_obj = self  # the child's get_parent() costs no query
+    return child.specific.route(request, remaining)
+
+
+def use_indexed_routing():
+    """Give every page model that wagtail-modeltranslation patched our `route` instead (CmsConfig.ready)."""
+    from django.apps import apps
+    from wagtail_modeltranslation.patch_wagtailadmin import _new_route
+
+    for model in [Page, *apps.get_models()]:
+        if issubclass(model, Page) and model.__dict__.get("route") is _new_route:
+            model.route = route_by_translated_slug
+
+
+def index_translated_slugs(connection):
+    """
+    Index Page's per-language slug columns, which wagtail-modeltranslation adds without an index
+    (migrate_site, after the columns exist): routing looks children up by them.
+    """
+    from django.conf import settings
+
+    table = Page._meta.db_table
+    with connection.cursor() as cursor:
+        for language, _name in settings.LANGUAGES:
+            column = f"slug_{language}"
+            quoted = connection.ops.quote_name(column)
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS {table}_{column}_idx ON {table} ({quoted})")
