@@ -40,7 +40,7 @@ class LanguageMiddleware(LocaleMiddleware):
     for `lang=*`) and varies on Accept-Language.
     """
 
-    unprefixed_paths = ("/admin/", "/documents/", "/static/", "/media/", "/sitemap.xml", "/robots.txt")
+    unprefixed_paths = ("/admin/", "/documents/", "/static/", "/media/", "/sitemap", "/robots.txt")
 
     def process_request(self, request):
         if not is_api(request):
