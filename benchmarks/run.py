@@ -72,7 +72,14 @@ def django_env(workdir, **extra):
 
 
 def manage(env, *args):
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True, cwd=ROOT)
+    # Quiet: migrate_site reports each column it adds even at -v0; errors still reach stderr.
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def site_key():
@@ -116,7 +123,7 @@ def django_step(env, *args):
         [sys.executable, "-m", "benchmarks.django_side", *args],
         env=env,
         cwd=ROOT,
-        capture_output=True,
+        stdout=subprocess.PIPE,  # its progress and errors go to the terminal
         text=True,
         check=True,
     ).stdout
@@ -197,16 +204,16 @@ def wait_for_drain(servers, quiet=0.5, limit=120):
         last = now
 
 
-def growth(env, repeats):
-    """{row: {"url", "status", "bytes", "queries", "ms"}} on the site of `env` (benchmarks.django_side)."""
-    return json.loads(django_step(env, "growth", str(repeats)))
+def growth(env, repeats, budget):
+    """{row: {"url", "status", "bytes", "queries", "ms", "timed"}} on `env`'s site (see django_side)."""
+    return json.loads(django_step(env, "growth", str(repeats), str(budget)))
 
 
 def print_growth(by_size):
     small, large = (by_size[size] for size in sorted(by_size))
     low, high = sorted(by_size)
     print()
-    print(f"Growth: uncached, in-process, median ms of the requests; {low} → {high} articles")
+    print(f"Growth: uncached, in-process, median ms of the requests (n: how many); {low} → {high} articles")
     print(f"{'request':<26} {'bytes':>9} {'bytes':>9} {'SQL':>4} {'SQL':>4} {'ms':>7} {'ms':>7} {'× ms':>6}")
     print(f"{'':<26} {low:>9} {high:>9} {low:>4} {high:>4} {low:>7} {high:>7}")
     for label, row in small.items():
@@ -215,7 +222,8 @@ def print_growth(by_size):
         status = "" if statuses == (200, 200) else f"  (HTTP {statuses[0]}/{statuses[1]})"
         print(
             f"{label:<26} {row['bytes']:>9} {other['bytes']:>9} {row['queries']:>4} {other['queries']:>4} "
-            f"{row['ms']:>7.1f} {other['ms']:>7.1f} {other['ms'] / row['ms']:>6.2f}{status}"
+            f"{row['ms']:>7.1f} {other['ms']:>7.1f} {other['ms'] / row['ms']:>6.2f} "
+            f"{row['timed']:>2}/{other['timed']:<2}{status}"
         )
 
 
@@ -243,7 +251,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--timeout", type=int, default=30, help="wrk's timeout, above the slowest case")
-    parser.add_argument("--repeats", type=int, default=7, help="uncached requests per growth row")
+    parser.add_argument("--repeats", type=int, default=7, help="uncached requests per growth row, at most")
+    parser.add_argument("--budget", type=float, default=15, help="seconds per growth row, about")
     parser.add_argument("--rebuild", action="store_true", help="build the seeded sites again")
     parser.add_argument("--no-throughput", action="store_true", help="the growth table only")
     parser.add_argument("--no-growth", action="store_true", help="the throughput table only")
@@ -258,7 +267,7 @@ def main():
             for size in GROWTH_SIZES:
                 env = site_with(size, workdir / f"growth-{size}", args.rebuild)
                 print(f"Measuring the growth rows on {size} articles …", flush=True)
-                by_size[size] = growth(env, args.repeats)
+                by_size[size] = growth(env, args.repeats, args.budget)
             print_growth(by_size)
         if not args.no_throughput:
             throughput(args, workdir / "throughput", args.rebuild and args.no_growth)
