@@ -3,6 +3,7 @@
 import datetime
 import math
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.db.models.functions import Cast
 from django.db.models.query import ModelIterable
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -43,7 +45,7 @@ from wagtail.models import (
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from cms.i18n import fallback_fields, is_empty, translated_languages
+from cms.i18n import fallback_fields, is_empty, supported_languages, translated_languages
 from cms.pages import LinkedFromEveryPageMixin, TranslatedSlugMixin, ascii_slug, unexpired_q
 from cms.seo import StructuredDataMixin
 
@@ -448,6 +450,11 @@ class BlogIndexPage(
         context["articles"] = paginate(articles, request)
         return TemplateResponse(request, "articles/author_page.html", context)
 
+    def get_cached_paths(self):
+        """What a CDN forgets when the blog changes: its list, its feed and every author's page."""
+        authors = Author.objects.exclude(slug="").order_by("slug")
+        return ["/", self.reverse_subpage("feed"), *(self.author_subpage_path(author) for author in authors)]
+
     def author_subpage_path(self, author):
         return self.reverse_subpage("author", kwargs={"slug": author.slug}).lstrip("/")
 
@@ -655,8 +662,10 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
         ),
     ]
 
+    # Titles (boost 2, as Wagtail's Page has it), then introductions, rank above the body, in each
+    # language (cms.search_backends).
     search_fields = Page.search_fields + [
-        index.SearchField("intro"),
+        index.SearchField("intro", boost=1.5),
         index.SearchField("body"),
         index.SearchField("author_names"),
         index.RelatedFields("category", [index.SearchField("name")]),
@@ -828,7 +837,7 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
             # Never empty, so never reported as a missing translation (only the body is).
             setattr(self, f"reading_time_{code}", max(1, math.ceil(words / READING_WORDS_PER_MINUTE)))
 
-    def related_articles(self, count=3, renditions=CARD_IMAGE_FILTERS):
+    def related_candidates(self):
         """Other live articles sharing the category or a tag, newest first."""
         matches = Q()
         if self.category_id:
@@ -838,8 +847,37 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
             matches |= Q(pk__in=ArticlePageTag.objects.filter(tag_id__in=tag_ids).values("content_object_id"))
         if not matches:
             return ArticlePage.objects.none()
-        related = ArticlePage.objects.for_listing().filter(matches).as_cards(renditions)
-        return related.exclude(pk=self.pk)[:count]
+        return ArticlePage.objects.for_listing().filter(matches).exclude(pk=self.pk)
+
+    def related_articles(self, count=3, renditions=CARD_IMAGE_FILTERS):
+        """The newest few of the related candidates, as cards."""
+        return self.related_candidates().as_cards(renditions)[:count]
+
+    def get_pages_showing_it(self):
+        """Other live articles that may list this one among their related articles (cms/frontend_cache.py)."""
+        return self.related_candidates().defer_streamfields()
+
+    def get_cached_api_paths(self):
+        """
+        The API paths (from the site's root) whose answers show this article: a CDN forgets them when
+        it changes (cms/frontend_cache.py). Finding it by path: as clients send the path, quoted or not.
+        """
+        api = "wagtailapi_v3"
+        authors = [link.author for link in self.article_authors.all() if link.author.slug]
+        paths = [
+            reverse(f"{api}:list_articles"),
+            reverse(f"{api}:get_article", kwargs={"article_id": self.pk}),
+            reverse(f"{api}:list_authors"),
+            reverse(f"{api}:list_categories"),
+            *(reverse(f"{api}:get_author", kwargs={"slug": author.slug}) for author in authors),
+        ]
+        find = reverse(f"{api}:find_article")
+        for language in supported_languages():
+            with translation.override(language):
+                url = self.get_url()
+            if url:
+                paths += [f"{find}?path={quote(url, safe='/')}", f"{find}?path={quote(url, safe='')}"]
+        return paths
 
     def structured_data(self, request, context, clinic):
         return [article_graph(request, self, clinic, context.get("blog"))]
@@ -854,6 +892,10 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
         # Linked several times (category, tags, authors, back); the deferred specific page costs no
         # query and gives the blog's routes (its authors' pages).
         context["blog"] = self.get_parent().specific_deferred
+        # Tags are single English words (they have no translations): a page in another language leaves
+        # them out rather than show English words among its own.
+        in_default_language = translation.get_language() == settings.LANGUAGE_CODE
+        context["tags"] = list(self.tags.all()) if in_default_language else []
         return context
 
 

@@ -13,9 +13,12 @@ from cms.openapi import publish_complete_document
 from cms.problems import register_problem_handlers
 from cms.wagtail_api import (
     UTF8JSONRenderer,
+    refuse_root_page_actions,
     render_openapi_document_with_renderer,
     require_editor_tokens,
     require_token_to_read,
+    root_needs_a_site,
+    snippet_keys_of_their_type,
 )
 from consultations.api import router as consultations_router
 from home.api import router as clinic_router
@@ -47,6 +50,9 @@ api.renderer = UTF8JSONRenderer()
 render_openapi_document_with_renderer(api)
 require_token_to_read(wagtail_pages_router)
 require_editor_tokens()
+refuse_root_page_actions()
+root_needs_a_site()
+snippet_keys_of_their_type()
 api.add_router("/", index_router)
 api.add_router("/", articles_router)
 api.add_router("/", clinic_router)

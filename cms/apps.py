@@ -13,6 +13,7 @@ class CmsConfig(AppConfig):
         from wagtail.models import Page
 
         from cms.cache import connect_page_invalidation, register_public_models
+        from cms.frontend_cache import connect_frontend_cache_purge
         from cms.page_changes import connect_page_changes
         from cms.pages import use_indexed_routing
         from cms.scheduling import connect_scheduling
@@ -20,6 +21,7 @@ class CmsConfig(AppConfig):
 
         connect_page_changes()
         connect_page_invalidation()
+        connect_frontend_cache_purge()
         connect_scheduling()
         register_public_models(get_image_model())
         # Wagtail's own Page (plain pages, the tree root): every language's title is searchable.

@@ -6,6 +6,7 @@ database cannot take, and keeping the API's errors JSON.
 import re
 from http import HTTPStatus
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -97,8 +98,10 @@ class InputGuardMiddleware:
     characters in the path, the query string or a cookie (PostgreSQL refuses them in a string,
     SQLite's full-text search fails on them), and, in the API, whole numbers beyond 32 bits in the
     path or the query (Wagtail's own endpoints pass them to the database, where SQLite fails with
-    "datatype mismatch"), and a `site` filter whose port is not a number. The site answers with
-    its 400 page, the API with problem+json. Search text is made searchable (searchable_text()).
+    "datatype mismatch"), a `site` filter whose port is not a number, and a JSON body that is not
+    an object (every body the API takes is one; Wagtail's write endpoints fail on an array). The
+    site answers with its 400 page, the API with problem+json. Search text is made searchable
+    (searchable_text()).
     """
 
     def __init__(self, get_response):
@@ -124,7 +127,26 @@ class InputGuardMiddleware:
             if colon and not port.isdigit():
                 # Wagtail's pages endpoints look the port up as a number and fail on anything else.
                 return problem(400, "site must be a hostname, or hostname:port with a numeric port.")
+            if not json_body_is_an_object(request):
+                return problem(400, "The body must be a JSON object.")
         return self.get_response(request)
+
+
+def json_body_is_an_object(request):
+    """
+    Whether a JSON request body is an object, or absent. A JSON text is an object exactly when it
+    starts with "{". A body too large to read here is left to Django's own limit.
+    """
+    if request.method not in ("POST", "PUT", "PATCH") or request.content_type != "application/json":
+        return True
+    try:
+        length = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        return True  # the endpoint answers the malformed header
+    if length == 0 or length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        return True
+    text = request.body.lstrip(b" \t\r\n")
+    return not text or text.startswith(b"{")
 
 
 def searchable_text(text):

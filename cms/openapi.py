@@ -7,6 +7,16 @@ import copy
 from functools import wraps
 
 from django.conf import settings
+from wagtail.api.v3.schemas.pages import BASE_PAGE_READ_FIELDS
+from wagtail.api.validators import OrderingValidator
+from wagtail.contrib.redirects.api.v3.router import BASE_REDIRECT_READ_FIELDS
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.documents import get_document_model
+from wagtail.documents.api.v3.router import BASE_DOCUMENT_READ_FIELDS
+from wagtail.images import get_image_model
+from wagtail.images.api.v3.router import BASE_IMAGE_READ_FIELDS
+from wagtail.models import Page
+from wagtail.snippets.models import get_snippet_models
 
 from cms.i18n import supported_languages
 from cms.language_parameters import declare_language_parameters
@@ -53,7 +63,9 @@ def complete_document(document, every_language_tags=()):
         optional_body_without_default(operation)
     anonymous_access_as_no_security(document)
     declare_common_errors(document)
+    declare_page_size_limit(document)
     declare_32_bit_numbers(document)
+    declare_query_text(document)
     # The one error schema cms.problems.problem_doc refers to.
     document.setdefault("components", {}).setdefault("schemas", {})[PROBLEM_SCHEMA_NAME] = (
         ProblemDetail.model_json_schema()
@@ -65,8 +77,17 @@ def complete_document(document, every_language_tags=()):
 
 def operations(document):
     """Every operation object of the document."""
+    for _method, operation in operations_by_method(document):
+        yield operation
+
+
+def operations_by_method(document):
+    """Every operation object of the document, with its (lower-case) method."""
     for path_item in document.get("paths", {}).values():
-        yield from path_item.values()
+        yield from path_item.items()
+
+
+WRITES = {"post", "put", "patch", "delete"}
 
 
 def declare_languages(document):
@@ -189,21 +210,45 @@ def declare_common_errors(document):
     The errors any operation may give, documented where the generator left them out: a 400 (an
     unsupported `lang`, an unknown or malformed query parameter) everywhere, a 401 (and 403) on
     every operation that needs a bearer token (Wagtail's own, cms.wagtail_api.require_token_to_read),
-    a 404 where a path names an item, and a 422 where a path or body may fail validation.
+    a 404 where a path names an item, a 422 where a path or body may fail validation (both on each of
+    Wagtail's token operations, whose query and body name items too), a 409 for a
+    write that meets a conflicting one (cms.problems.conflict), and the HTTP server's 414 for a URL
+    too long to read.
     """
-    for operation in operations(document):
+    for method, operation in operations_by_method(document):
         security = operation.get("security")
         needs_token = bool(security) and {} not in security
         in_path = any(parameter.get("in") == "path" for parameter in operation.get("parameters", []))
         statuses = [400]
         statuses += [401, 403] if needs_token else []
-        statuses += [404] if in_path else []
-        statuses += [422] if in_path or "requestBody" in operation else []
+        # Wagtail's own operations (those needing a token) also look up what the query or body
+        # names (a parent, a page by path) and check their filters together (a 422).
+        statuses += [404] if in_path or needs_token else []
+        statuses += [422] if in_path or "requestBody" in operation or needs_token else []
+        statuses += [409] if method in WRITES else []
         responses = operation.setdefault("responses", {})
         documented = {str(status) for status in responses}  # Ninja's keys are numbers, others' text
         for status, response in documented_errors(*statuses)["responses"].items():
             if status not in documented:
                 responses[status] = response
+        responses.setdefault("414", URI_TOO_LONG)
+
+
+# Answered by the HTTP server (gunicorn) before the request reaches the API, so not in problem+json.
+URI_TOO_LONG = {"description": "The URL is too long: the server reads request lines of at most 4,094 bytes."}
+
+
+def declare_page_size_limit(document):
+    """
+    Wagtail's lists refuse a `limit` above WAGTAILAPI_LIMIT_MAX (a 400) without saying so in the
+    document: say it on each `limit` that declares no maximum of its own.
+    """
+    most = getattr(settings, "WAGTAILAPI_LIMIT_MAX", 20)
+    for operation in operations(document):
+        for parameter in operation.get("parameters", []):
+            if parameter.get("in") == "query" and parameter.get("name") == "limit":
+                for schema in integer_schemas(parameter.get("schema", {})):
+                    schema.setdefault("maximum", most)
 
 
 INT32 = {"minimum": -MAX_NUMBER, "maximum": MAX_NUMBER}
@@ -228,3 +273,70 @@ def integer_schemas(schema):
     for key in ("anyOf", "oneOf", "allOf"):
         for part in schema.get(key, []):
             yield from integer_schemas(part)
+
+
+# What cms.middleware.InputGuardMiddleware lets through: no NUL character in the path or the query.
+NO_NUL = r"^[^\x00]*$"
+# Wagtail's `site` filter: a hostname, or hostname:port (the guard refuses another port).
+SITE_PATTERN = r"^[^:\x00]*(:[0-9]{1,5})?$"
+ORDER_DESCRIPTION = (
+    "Fields to order by, each with `-` first for descending; or `random` alone (not with `offset`). "
+    "While searching, only fields indexed for search."
+)
+
+
+def declare_query_text(document):
+    """
+    Say what text the path and the query take: no NUL character (a 400 from the input guard), a
+    `site` of the form hostname[:port], and for Wagtail's `order` the fields each list may be
+    ordered by (anything else is a 422 from Wagtail).
+    """
+    orderable = orderable_fields()
+    for operation in operations(document):
+        for parameter in operation.get("parameters", []):
+            if parameter.get("in") not in ("path", "query"):
+                continue
+            name, schema = parameter.get("name"), parameter.get("schema", {})
+            if parameter["in"] == "query" and name == "order" and operation.get("operationId") in orderable:
+                for part in [schema, *schema.get("anyOf", [])]:
+                    if part.get("type") == "array":
+                        part["items"] = {"type": "string", "enum": orderable[operation["operationId"]]}
+                parameter["description"] = ORDER_DESCRIPTION
+                continue
+            for part in string_schemas(schema):
+                if parameter["in"] == "query" and name == "site":
+                    part["pattern"] = SITE_PATTERN
+                elif not {"pattern", "format", "enum", "const"} & set(part):
+                    part["pattern"] = NO_NUL
+
+
+def string_schemas(schema):
+    """`schema` if it is a string's, and the string schemas it is made of (anyOf, oneOf, allOf, items)."""
+    if schema.get("type") == "string":
+        yield schema
+    for key in ("anyOf", "oneOf", "allOf"):
+        for part in schema.get(key, []):
+            yield from string_schemas(part)
+    if isinstance(schema.get("items"), dict):
+        yield from string_schemas(schema["items"])
+
+
+def orderable_fields():
+    """
+    {operationId: the `order` values besides "random"} for Wagtail's lists, as its OrderingValidator
+    allows them; for snippets, those every snippet type allows (the model depends on the path).
+    """
+
+    def allowed(model, base_fields):
+        fields = OrderingValidator(model=model, fields=[], base_fields=list(base_fields)).allowed_fields
+        return set(fields) - {"random"}
+
+    snippets = [allowed(model, [model._meta.pk.name]) for model in get_snippet_models()]
+    lists = {
+        "pages_list": allowed(Page, BASE_PAGE_READ_FIELDS),
+        "images_list": allowed(get_image_model(), BASE_IMAGE_READ_FIELDS),
+        "documents_list": allowed(get_document_model(), BASE_DOCUMENT_READ_FIELDS),
+        "redirects_list": allowed(Redirect, BASE_REDIRECT_READ_FIELDS),
+        "snippets_list": set.intersection(*snippets) if snippets else set(),
+    }
+    return {operation_id: sorted(fields) for operation_id, fields in lists.items()}

@@ -1,5 +1,6 @@
 """API errors: Wagtail v3's RFC 7807 problem responses, the checks every endpoint shares, and their docs."""
 
+from django.db import IntegrityError
 from django.utils.translation import gettext
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -11,6 +12,8 @@ ERROR_DESCRIPTIONS = {
     401: "A bearer token is required.",
     403: "The token's user may not do this.",
     404: "Not found, or not public.",
+    409: "The change conflicts with data stored meanwhile (e.g. a slug taken a moment before): "
+    "read the current state and try again.",
     413: "The request body is too large.",
     415: "Unsupported content type.",
     422: "A field of the body (or path) failed validation; `errors` says which.",
@@ -63,17 +66,26 @@ def validation_failed(request, exc):
     """
     Wagtail's 422 for a request Ninja could not validate, with its summary in the request's
     language, as the messages in `errors` are where the endpoint gives its own. A malformed query
-    parameter (a date that is not ISO 8601) is a 400, as the rest of the query's mistakes are: the
-    request is wrong, not its content; a body that fails validation stays a 422.
+    parameter (a date that is not ISO 8601) or header is a 400, as the rest of the query's mistakes
+    are: the request is wrong, not its content; a body that fails validation stays a 422.
     """
-    status = 400 if exc.errors and all(in_query(error) for error in exc.errors) else 422
+    status = 400 if exc.errors and all(in_query_or_headers(error) for error in exc.errors) else 422
     return problem(status, gettext("Some values are not valid: `errors` says which."), errors=exc.errors)
 
 
-def in_query(error):
-    """Whether a validation error of Ninja's is about a query parameter."""
-    return tuple(error.get("loc") or ())[:1] == ("query",)
+def in_query_or_headers(error):
+    """Whether a validation error of Ninja's is about a query parameter or a header."""
+    return tuple(error.get("loc") or ())[:1] in {("query",), ("header",)}
+
+
+def conflict(request, exc):
+    """
+    A write that broke a uniqueness rule the form could not see coming (another request stored the
+    same slug between the form's check and the save): a 409, not a 500.
+    """
+    return problem(409, ERROR_DESCRIPTIONS[409])
 
 
 def register_problem_handlers(api):
     api.add_exception_handler(NinjaValidationError, validation_failed)
+    api.add_exception_handler(IntegrityError, conflict)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from django.conf import settings
 from ninja import Field, Schema
-from pydantic import BeforeValidator, create_model
+from pydantic import AfterValidator, BeforeValidator, create_model
 from pydantic_core import PydanticCustomError
 
 TRANSLATED = (
@@ -89,6 +89,33 @@ IsoDate = Annotated[
     datetime.date,
     BeforeValidator(iso_8601_only("a date as YYYY-MM-DD, e.g. 2024-01-31", datetime.date.fromisoformat)),
 ]
+
+
+def in_years(date_type, first, last):
+    """
+    `date_type` (IsoDate, IsoDateTime) from the year `first` to `last`, as validated (else a 400
+    naming the parameter) and as documented (a pattern on the year, which JSON Schema can bound).
+    """
+
+    def check(value):
+        if not first <= value.year <= last:
+            raise PydanticCustomError(
+                "year_out_of_range", "Expected a year from {first} to {last}.", {"first": first, "last": last}
+            )
+        return value
+
+    return Annotated[
+        date_type, AfterValidator(check), Field(json_schema_extra={"pattern": years_pattern(first, last)})
+    ]
+
+
+def years_pattern(first, last):
+    """A regular expression for text starting with a four-digit year from `first` to `last`."""
+    parts = []
+    for century in range(first // 100, last // 100 + 1):
+        years = [year for year in range(century * 100, century * 100 + 100) if first <= year <= last]
+        parts += [f"{century:02d}[0-9]{{2}}"] if len(years) == 100 else [f"{year:04d}" for year in years]
+    return f"^({'|'.join(parts)})-"
 
 
 class ItemMeta(Schema):

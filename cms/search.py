@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from modelsearch import index as modelsearch_index
+from modelsearch.backends.base import EmptySearchResults
 from wagtail.search import index
 
 from cms.i18n import translated_fields
@@ -76,12 +77,25 @@ def localize_related(model, field):
     return index.RelatedFields(field.field_name, localized_fields(related_model, field.fields))
 
 
-def search_with_prefix_fallback(queryset, query):
+def search_pages(pages, query, results=None):
     """
-    `queryset`'s matches for `query`, best first: as whole words or, when none match, as word
-    prefixes ("துளை" finds "துளைகள்"). The site's search and the API's share it.
+    The pages of `pages` (a queryset of any page type, filtered in any way) that match `query`,
+    best first: each word matches whole words and the words it begins, in every language ("துளை"
+    finds "துளைகளைக்"; "பரு" finds "பருக்கள்", never "பராமரிப்பு"), titles and introductions
+    above the body. Lazy, like a queryset: `count()` counts in the database and a slice loads
+    only its pages, as `results` (by default `pages`' own model, as Wagtail loads it) gives
+    them, e.g. `.specific()` or as cards. The site's search and the API's share it.
+
+    Every search backend can filter on a page's id (Wagtail's Page.search_fields), so `pages` is
+    passed as a list of ids the database computes, whatever its filters.
     """
-    results = queryset.search(query)
-    if not results:
-        results = queryset.autocomplete(query)
-    return results
+    if not any(character.isalnum() for character in query):
+        return EmptySearchResults()  # punctuation alone: no backend can search for it
+    results = results if results is not None else pages.model._default_manager.all()
+    candidates = results.filter(id__in=pages.values("id"))
+    matches = candidates.search(query, operator="and")
+    if not getattr(matches.backend, "matches_word_beginnings", False) and not matches.count():
+        # Elasticsearch and OpenSearch find word beginnings with autocomplete(); the database
+        # backends (cms.search_backends) with search() itself.
+        matches = candidates.autocomplete(query, operator="and")
+    return matches

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db.models import Max
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import translation
 from wagtail.contrib.sitemaps import Sitemap
 
@@ -85,3 +86,14 @@ class TranslatedSitemap(Sitemap):
         parts = urlsplit(url)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         return self.request.build_absolute_uri(path)
+
+
+def sitemap_urls(site):
+    """The full URLs of `site`'s sitemap index and of each of its sections (for a CDN to purge)."""
+    sitemap = TranslatedSitemap()
+    sitemap.get_wagtail_site = lambda: site
+    section = reverse("sitemap_section", kwargs={"section": "pages"})
+    pages = range(2, sitemap.paginator.num_pages + 1)
+    return {site.root_url + reverse("sitemap"), site.root_url + section} | {
+        f"{site.root_url}{section}?p={number}" for number in pages
+    }

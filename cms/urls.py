@@ -6,15 +6,16 @@ from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
-from django.views.static import serve as serve_file
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps import views as sitemap_views
 from wagtail.documents import urls as wagtaildocs_urls
 
+from articles import views as article_views
 from cms import logins, views
 from cms.api import api
 from cms.cache import showing_pages
+from cms.media import PUBLIC_FOLDERS, serve_media
 from cms.sitemaps import TranslatedSitemap
 
 SITEMAPS = {"pages": TranslatedSitemap}
@@ -47,21 +48,22 @@ urlpatterns = [
 
 def media_urlpatterns():
     """
-    Uploaded images under MEDIA_URL (originals and renditions, public by Wagtail's design), as
-    `manage.py runserver` serves them; never documents, whose files are served only by
+    Uploaded images under MEDIA_URL (originals and renditions, public by Wagtail's design), served
+    from the local disk by cms.media; never documents, whose files are served only by
     /documents/<id>/<file name>, which checks a private collection's restriction first.
     """
     return [
         re_path(
             rf"^{re.escape(settings.MEDIA_URL.lstrip('/') + folder)}(?P<path>.*)$",
-            serve_file,
-            {"document_root": settings.MEDIA_ROOT / folder},
+            serve_media,
+            {"folder": folder},
         )
-        for folder in ("original_images/", "images/")
+        for folder in PUBLIC_FOLDERS
     ]
 
 
-if settings.DEBUG:
+# In production too (settings.SERVE_MEDIA): only an S3 bucket serves the images itself.
+if settings.SERVE_MEDIA:
     urlpatterns += media_urlpatterns()
 
 # Wagtail's front-end patterns, with page serving swapped for ours (which redirects a path given
@@ -82,7 +84,7 @@ wagtail_frontend_patterns = [
 # Every page is served at /en/<english path>/ and /ta/<tamil path>/; `/` and unprefixed paths
 # redirect by the visitor's language cookie, then Accept-Language, then English.
 urlpatterns += i18n_patterns(
-    path("search/", views.search, name="search"),
+    path("search/", article_views.search, name="search"),
     path("", include(wagtail_frontend_patterns)),
     prefix_default_language=True,
 )

@@ -1,21 +1,14 @@
-"""The site's own views beside Wagtail's pages: serving in every language, search, robots.txt."""
+"""The site's own views beside Wagtail's pages: serving in every language, robots.txt."""
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import get_language
-from wagtail.models import Page, Site
+from wagtail.models import Site
 from wagtail.views import serve as wagtail_serve
 
-from cms.cache import showing_pages
-from cms.pages import find_page_by_path, without_expired
-from cms.search import search_with_prefix_fallback
-
-MAX_QUERY_LENGTH = 200
-SEARCH_RESULTS_PER_PAGE = 10
+from cms.pages import find_page_by_path
 
 
 def serve(request, path):
@@ -44,19 +37,6 @@ def find_page_by_other_language_path(request, path):
             if page is not None:
                 return page
     return None
-
-
-@showing_pages
-def search(request):
-    """Site search over live, public pages, in every language; prefixes match too (e.g. "துளை")."""
-    # Only printable text: control characters mean nothing to the search backend.
-    query = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable()).strip()[:MAX_QUERY_LENGTH]
-    results = None
-    if query:
-        pages = without_expired(Page.objects.live().public().filter(depth__gt=1)).specific()
-        matches = search_with_prefix_fallback(pages, query)
-        results = Paginator(matches, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    return TemplateResponse(request, "search/results.html", {"query": query, "results": results})
 
 
 def robots_txt(request):

@@ -4,19 +4,27 @@ document rendered the same way, Wagtail's pages endpoints kept for editors' toke
 redirects, images and documents for the editors who manage them.
 """
 
+from functools import wraps
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from ninja.errors import AuthenticationError
 from ninja.openapi.views import openapi_json
 from ninja.renderers import JSONRenderer
 from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
 from wagtail.api.v3.permissions import require_any_permission
+from wagtail.api.v3.routers.pages import router as pages_router
 from wagtail.contrib.redirects.api.v3 import router as redirects_router
 from wagtail.contrib.redirects.models import Redirect
+from wagtail.coreutils import resolve_model_string
 from wagtail.documents import get_document_model
 from wagtail.documents.api.v3.router import router as documents_router
 from wagtail.images import get_image_model
 from wagtail.images.api.v3.router import router as images_router
+from wagtail.models import Page, Site
+from wagtail.snippets.api.v3.router import router as snippets_router
 
-from cms.problems import documented_errors
+from cms.problems import documented_errors, problem
 
 APPS_READ_ARTICLES = (
     "Wagtail's pages endpoints are for editors' tools: send `Authorization: Bearer <API token>`. "
@@ -114,3 +122,79 @@ def require_editor_tokens():
     """Reading redirects, images and documents takes an editor's token (see EDITORS_ONLY)."""
     for router, model, actions in EDITORS_ONLY:
         require_token_to_read(router, EDITORS_MANAGE_THESE, permission=(model, actions))
+
+
+# Wagtail's page actions that need the page's parent, which the tree's root has not (a 500 in
+# Wagtail); the admin offers none of them for the root either.
+ROOT_PAGE_ACTIONS = {"copy", "move", "create_alias"}
+
+
+def refuse_root_page_actions():
+    """Copying, moving or aliasing the root page is a 403, as the admin's permissions say."""
+
+    def refuse_root(view_func):
+        @wraps(view_func)
+        def view(request, *args, page_id, **kwargs):
+            if Page.objects.filter(pk=page_id, depth=1).exists():
+                return problem(403, "The root page cannot be copied, moved or aliased.")
+            return view_func(request, *args, page_id=page_id, **kwargs)
+
+        return view
+
+    wrap_operations(pages_router, ROOT_PAGE_ACTIONS, refuse_root)
+
+
+def root_needs_a_site():
+    """
+    `child_of=root` and `descendant_of=root` name the root page of the request's site: a 404 when
+    no site serves the request's host (none is the default), where Wagtail fails.
+    """
+
+    def check_site(view_func):
+        @wraps(view_func)
+        def view(request, *args, **kwargs):
+            names_root = "root" in (request.GET.get("child_of"), request.GET.get("descendant_of"))
+            if names_root and Site.find_for_request(request) is None:
+                return problem(404, "No site serves this host, so there is no root page to list from.")
+            return view_func(request, *args, **kwargs)
+
+        return view
+
+    wrap_operations(pages_router, {"list_pages"}, check_site)
+
+
+def snippet_keys_of_their_type():
+    """
+    A snippet's path gives its key as text, which Wagtail hands to the database as it is (a 500 for
+    "abc" where keys are numbers): a key its type's primary key cannot take is a 404.
+    """
+
+    def check_key(view_func):
+        @wraps(view_func)
+        def view(request, *args, type, pk, **kwargs):
+            try:
+                resolve_model_string(type)._meta.pk.to_python(pk)
+            except (ValidationError, ValueError, LookupError):
+                raise Http404(f"No {type} snippet has the key {pk!r}.") from None
+            return view_func(request, *args, type=type, pk=pk, **kwargs)
+
+        return view
+
+    names = {operation.view_func.__name__ for _path, operation in all_operations(snippets_router)}
+    wrap_operations(snippets_router, names - {"list_snippets", "create_snippet"}, check_key, needs="pk")
+
+
+def all_operations(router, prefix=""):
+    """(path, operation) for each operation of `router` and of the routers under it."""
+    for path, path_view in router.path_operations.items():
+        for operation in path_view.operations:
+            yield prefix + path, operation
+    for sub_prefix, sub_router, _tags in router._routers:
+        yield from all_operations(sub_router, prefix + sub_prefix)
+
+
+def wrap_operations(router, names, decorator, needs=None):
+    """Decorate the view functions called `names` of `router`'s operations (with a `needs` path parameter)."""
+    for path, operation in all_operations(router):
+        if operation.view_func.__name__ in names and (needs is None or f"{{{needs}}}" in path):
+            operation.view_func = decorator(operation.view_func)

@@ -8,8 +8,10 @@ request, so every error comes back in the requested language.
 
 import datetime
 from functools import wraps
-from typing import Annotated
+from typing import Annotated, Literal
 
+from django.conf import settings
+from django.core.validators import ProhibitNullCharactersValidator
 from django.http import HttpRequest
 from django.utils import translation
 from ninja import Field, Header, Router, Schema
@@ -29,19 +31,23 @@ from .services import (
     RateLimited,
     submit_consultation_request,
 )
+from .validators import INVALID_PHONE_MESSAGE
 
 router = Router(tags=["consultations"])
 
 # A request is a few short fields and at most 2,000 characters of text.
 MAX_BODY_BYTES = 16 * 1024
 MAX_IDEMPOTENCY_KEY_LENGTH = 100
+# Printable ASCII (what an HTTP header carries as it was sent), without the spaces at either end
+# that HTTP drops.
+IDEMPOTENCY_KEY_PATTERN = f"^[!-~](?:[ -~]{{0,{MAX_IDEMPOTENCY_KEY_LENGTH - 2}}}[!-~])?$"
 
 # Where the API reports a field of the body, as Ninja does for the `payload` parameter.
 BODY_LOC = ("body", "payload")
 
-# The booking form's message for a field sent with a value of the wrong JSON type: what the form
-# says of a value it cannot read (so missing, or not understood). A missing field gets its
-# "required" message.
+# The booking form's message for a field sent with a value of the wrong JSON type or shape: what
+# the form says of a value it cannot read (so missing, or not understood). A missing field gets
+# its "required" message.
 WRONG_TYPE_MESSAGES = {
     "name": "required",
     "phone": "required",
@@ -53,15 +59,45 @@ WRONG_TYPE_MESSAGES = {
 }
 
 
+# Separators people group a phone number's digits with (consultations.validators allows any Unicode
+# space; the API documents and takes the ASCII ones), and each way of writing a number it accepts:
+# a mobile number bare, or after +91, 0091, 91 or 0; a landline after +91, 0091, 91 or 0.
+_SEP = r"[ \t\n\r\f\v().-]*"
+_NATIONAL = "[1-9]" + f"(?:{_SEP}[0-9]){{9}}"
+_MOBILE = "[6-9]" + f"(?:{_SEP}[0-9]){{9}}"
+PHONE_PATTERN = (
+    f"^{_SEP}(?:"
+    + "|".join(
+        [
+            rf"\+{_SEP}9{_SEP}1{_SEP}{_NATIONAL}",
+            f"0{_SEP}0{_SEP}9{_SEP}1{_SEP}{_NATIONAL}",
+            f"9{_SEP}1{_SEP}{_NATIONAL}",
+            f"0{_SEP}{_NATIONAL}",
+            _MOBILE,
+        ]
+    )
+    + f"){_SEP}$"
+)
+# Text fields: no NUL character (the form refuses them), and a name is more than spaces.
+NO_NUL = r"^[^\x00]*$"
+NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
+SESSION_PATTERN = "^[0-2][0-9]:[0-5][0-9]$"
+# The site's languages, or "" for the request's.
+CallbackLanguage = Literal[("", *dict(settings.LANGUAGES))]
+
+
 class ConsultationRequestIn(Schema):
     """
-    What an app sends. Only the JSON types are checked here; the booking form checks the rest
-    (lengths, formats, dates, sessions), so every message is the form's, in the requested language.
+    What an app sends. The constraints here are what the document declares and what is checked
+    first (types, lengths, the phone's and session's shapes, consent); the booking form then checks
+    what depends on the clinic (an open day within 8 weeks, that day's sessions). Every message is
+    the form's, in the requested language.
     """
 
-    name: str = Field(json_schema_extra={"maxLength": 120})
+    name: str = Field(max_length=120, pattern=NOT_BLANK)
     phone: str = Field(
-        description="An Indian number: 10 digits, with or without +91, or a landline with STD code."
+        pattern=PHONE_PATTERN,
+        description="An Indian number: 10 digits, with or without +91, or a landline with STD code.",
     )
     email: str | None = Field(None, description="Optional.", json_schema_extra={"format": "email"})
     preferred_date: str = Field(
@@ -69,21 +105,21 @@ class ConsultationRequestIn(Schema):
         json_schema_extra={"format": "date"},
     )
     preferred_session: str = Field(
+        pattern=SESSION_PATTERN,
         description="The start time of one of that day's sessions (see /opening-hours/), e.g. 16:00.",
-        json_schema_extra={"pattern": r"^\d\d:\d\d$"},
     )
-    reason: str | None = Field("", json_schema_extra={"maxLength": 2000})
-    language: str | None = Field(
+    reason: str | None = Field("", max_length=2000, pattern=NO_NUL)
+    language: CallbackLanguage | None = Field(
         None,
-        description="The language the patient wants to be called back in: en or ta "
-        "(default: the language of the request).",
+        description="The language the patient wants to be called back in "
+        "(empty or null: the language of the request).",
     )
-    consent: bool = Field(description="Must be true: the patient agrees to be contacted.")
+    consent: Literal[True] = Field(description="Must be true: the patient agrees to be contacted.")
 
     @model_validator(mode="wrap")
     @classmethod
     def _errors_in_the_forms_words(cls, data, handler):
-        """A missing field or a value of the wrong type is reported with the form's translated message."""
+        """Each failed constraint is reported with the form's translated message for it."""
         try:
             return handler(data)
         except ValidationError as error:
@@ -94,13 +130,34 @@ class ConsultationRequestIn(Schema):
 
 def _in_the_forms_words(line):
     field = line["loc"][0] if line["loc"] else None
-    code = "required" if line["type"] == "missing" else WRONG_TYPE_MESSAGES.get(field)
+    code = form_error_code(field, line["type"], line.get("input"))
     message = line["msg"]
-    if code is not None and field in ConsultationRequestForm.base_fields:
-        message = str(ConsultationRequestForm.base_fields[field].error_messages[code])
+    form_field = ConsultationRequestForm.base_fields.get(field)
+    if code == "invalid_phone":
+        message = str(INVALID_PHONE_MESSAGE)
+    elif code == "null_characters_not_allowed":
+        message = str(ProhibitNullCharactersValidator.message)
+    elif code is not None and form_field is not None:
+        limit = (line.get("ctx") or {}).get("max_length")
+        message = str(form_field.error_messages[code])
+        if limit is not None:
+            message = message % {"limit_value": limit, "show_value": len(line["input"])}
     return InitErrorDetails(
         type=PydanticCustomError(code or line["type"], message), loc=line["loc"], input=line["input"]
     )
+
+
+def form_error_code(field, kind, value):
+    """The code of the form's message for a failed constraint: what the form says of such a value."""
+    if kind == "missing" or (isinstance(value, str) and field != "language" and not value.strip()):
+        return "required"
+    if kind == "string_too_long":
+        return "max_length"
+    if kind == "string_pattern_mismatch" and "\x00" in value:
+        return "null_characters_not_allowed"
+    if kind == "string_pattern_mismatch" and field == "phone":
+        return "invalid_phone"
+    return WRONG_TYPE_MESSAGES.get(field)
 
 
 class ConsultationRequestCreated(Schema):
@@ -154,7 +211,7 @@ def json_object_body(max_bytes):
 IDEMPOTENCY_KEY_DESCRIPTION = (
     "Send the same key when retrying: the first request's result comes back and no second request "
     "is stored. Keys are your own (per API token, else per address) and are kept for 24 hours; the "
-    f"same key with other details is a 422. 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} printable characters."
+    f"same key with other details is a 422. 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters."
 )
 
 
@@ -185,7 +242,12 @@ def create_consultation_request(
     request: HttpRequest,
     payload: ConsultationRequestIn,
     idempotency_key: Annotated[
-        str | None, Header(alias="Idempotency-Key", description=IDEMPOTENCY_KEY_DESCRIPTION)
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description=IDEMPOTENCY_KEY_DESCRIPTION,
+            pattern=IDEMPOTENCY_KEY_PATTERN,  # else a 400 (cms.problems.validation_failed)
+        ),
     ] = None,
 ):
     """
@@ -193,10 +255,6 @@ def create_consultation_request(
     language chosen with `?lang=` or Accept-Language. Requests are never readable over the API.
     """
     key = idempotency_key
-    if key is not None and not (0 < len(key) <= MAX_IDEMPOTENCY_KEY_LENGTH and key.isprintable()):
-        return problem(
-            400, f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} printable characters."
-        )
     try:
         consultation = submit_consultation_request(
             payload.model_dump(),

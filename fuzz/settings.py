@@ -1,11 +1,31 @@
-"""`make fuzz` settings: production settings on 127.0.0.1, e-mail to the console, no booking limit."""
+"""
+`make fuzz` settings: production settings on 127.0.0.1, e-mail kept in memory, no booking limit,
+and every write in the run's own throwaway folder (FUZZ_WORKDIR, which fuzz/run.py makes): the
+fuzzer creates, edits and deletes pages, images and sites with an editor's token, so these settings
+refuse to start without that folder and ignore DATABASE_URL and REDIS_URL.
+"""
 
 import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
 
 os.environ.setdefault("SECRET_KEY", "fuzz-only-secret-key")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 from cms.settings.production import *  # noqa: E402, F403
+
+if not os.environ.get("FUZZ_WORKDIR"):
+    raise ImproperlyConfigured("fuzz.settings needs FUZZ_WORKDIR, a throwaway folder: run `make fuzz`.")
+FUZZ_WORKDIR = Path(os.environ["FUZZ_WORKDIR"])
+
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": FUZZ_WORKDIR / "fuzz.sqlite3"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "public": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "public"},
+}
+MEDIA_ROOT = FUZZ_WORKDIR / "media"
+STATIC_ROOT = FUZZ_WORKDIR / "static"
 
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

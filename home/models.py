@@ -52,7 +52,31 @@ NEXT_OPENING_HORIZON_DAYS = 400
 UPCOMING_EXCEPTIONS_DAYS = 60
 
 
-class HomePage(TranslatedSlugMixin, Page):
+class OpeningStatusMixin:
+    """
+    A page that says whether the clinic is open now ("Open now · until 1:00 PM"): its context has the
+    clinic, its hours and their status as of the moment it is served, and the response is cached no
+    longer than that status holds, since the public cache (cms/cache.py) takes a response's max-age as
+    its timeout: "Open now" is never served from a copy made before closing time.
+    """
+
+    def get_context(self, request, *args, at=None, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # for_request() shares the instance (and its hours) with the footer's `settings` tag.
+        clinic = ClinicDetails.for_request(request)
+        hours = clinic.hours if clinic is not None else None
+        context.update(clinic=clinic, hours=hours, status=hours.status(at) if hours else None)
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, at=now(), **kwargs)
+        status = response.context_data["status"]
+        if status is not None:
+            status.cache_until_change(response)
+        return response
+
+
+class HomePage(OpeningStatusMixin, TranslatedSlugMixin, Page):
     """The site root: a welcome, the call to book, the newest articles, this week's hours and contacts."""
 
     hero_heading = models.CharField(
@@ -623,7 +647,9 @@ def _dial_digits(number):
     return "".join(ch for ch in number if ch.isdigit() or ch == "+")
 
 
-class OpeningHoursPage(LinkedFromEveryPageMixin, StructuredDataMixin, TranslatedSlugMixin, Page):
+class OpeningHoursPage(
+    OpeningStatusMixin, LinkedFromEveryPageMixin, StructuredDataMixin, TranslatedSlugMixin, Page
+):
     """
     "Opening hours & visiting": whether the clinic is open now, this week's sessions, the coming
     holidays and special hours, and how to reach the clinic. One per site, under Home.
@@ -670,27 +696,11 @@ class OpeningHoursPage(LinkedFromEveryPageMixin, StructuredDataMixin, Translated
         ]
 
     def get_context(self, request, *args, at=None, **kwargs):
-        """The status, this week and the coming exceptions, all as of `at` (default now)."""
-        context = super().get_context(request, *args, **kwargs)
-        # for_request() shares the instance (and its hours) with the footer's `settings` tag.
-        clinic = ClinicDetails.for_request(request)
-        hours = clinic.hours
+        """The status (OpeningStatusMixin), this week and the coming exceptions, as of `at` (default now)."""
+        context = super().get_context(request, *args, at=at, **kwargs)
+        hours = context["hours"]
         context.update(
-            clinic=clinic,
-            hours=hours,
-            status=hours.status(at) if hours else None,
             week=hours.week(at) if hours else [],
             upcoming_exceptions=hours.upcoming_exceptions(at) if hours else [],
         )
         return context
-
-    def serve(self, request, *args, **kwargs):
-        """
-        The page, cached no longer than its status stays true: the public cache (cms/cache.py)
-        takes a response's max-age as its timeout, so "Open now" is not served after closing time.
-        """
-        response = super().serve(request, *args, at=now(), **kwargs)
-        status = response.context_data["status"]
-        if status is not None:
-            status.cache_until_change(response)
-        return response

@@ -138,7 +138,7 @@ class OpeningHoursPageFactory(wagtail_factories.PageFactory):
     title_ta = "வேலை நேரமும் வருகை விவரமும்"
     slug = "opening-hours"
     intro = "When the doctors see patients, and how to reach the clinic."
-    intro_ta = "மருத்துவர்கள் நோயாளிகளைப் பார்க்கும் நேரமும் மருத்துவமனைக்கு வரும் வழியும்."
+    intro_ta = "மருத்துவர்கள் நோயாளிகளைப் பார்க்கும் நேரமும் கிளினிக்குக்கு வரும் வழியும்."
 
     class Meta:
         model = OpeningHoursPage

@@ -5,16 +5,10 @@ which checks the collection's restriction, never from a public /media/ path; ima
 
 import pytest
 from django.core.files.base import ContentFile
-from django.test import override_settings
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Collection, CollectionViewRestriction
-
-from cms import urls as project_urls
-
-# The project's URLs as `manage.py runserver` (DEBUG) has them: the tests run with DEBUG off.
-urlpatterns = project_urls.media_urlpatterns() + project_urls.urlpatterns
 
 SECRET = b"Patient consent form: signed copies only"
 
@@ -42,7 +36,6 @@ def test_a_private_documents_link_asks_for_a_login(client, admin_client, private
     assert content_of(admin_client.get(private_document.url)) == SECRET
 
 
-@override_settings(ROOT_URLCONF=__name__)
 def test_no_document_file_is_served_from_media(client, admin_client, private_document):
     media_url = private_document.file.url
     assert media_url.startswith("/media/documents/")
@@ -52,7 +45,6 @@ def test_no_document_file_is_served_from_media(client, admin_client, private_doc
         assert SECRET not in content_of(response)
 
 
-@override_settings(ROOT_URLCONF=__name__)
 def test_images_and_their_renditions_are_served_from_media(client, db):
     image = get_image_model().objects.create(title="Clinic entrance", file=get_test_image_file())
     rendition = image.get_rendition("fill-100x100")

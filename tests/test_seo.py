@@ -90,7 +90,7 @@ def test_every_page_describes_the_clinic_with_its_weekly_hours(client, demo, url
 def test_the_clinic_is_named_in_the_pages_language(client, demo):
     assert graphs_of(client, "/en/")["MedicalClinic"]["name"] == "Dr. Janani's Skin Clinic"
     tamil = graphs_of(client, "/ta/")["MedicalClinic"]
-    assert tamil["name"] == "டாக்டர் ஜனனியின் தோல் மருத்துவமனை"
+    assert tamil["name"] == "டாக்டர் ஜனனியின் தோல் கிளினிக்"
     assert tamil["url"] == "http://testserver/ta/"
 
 
@@ -192,7 +192,7 @@ def test_open_graph_of_the_seed_article(client, demo, language):
     assert head.meta["og:locale:alternate"] == [{"en": "ta_IN", "ta": "en_IN"}[language]]
     assert head.meta["og:image"][0].startswith("http://testserver/media/images/")
     assert head.meta["twitter:card"] == ["summary_large_image"]
-    assert head.meta["og:site_name"][0] in ("Dr. Janani's Skin Clinic", "டாக்டர் ஜனனியின் தோல் மருத்துவமனை")
+    assert head.meta["og:site_name"][0] in ("Dr. Janani's Skin Clinic", "டாக்டர் ஜனனியின் தோல் கிளினிக்")
     assert head.meta["og:description"][0]
 
 

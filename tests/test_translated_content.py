@@ -78,10 +78,53 @@ def test_the_english_page_never_shows_the_notice(client, blog_page):
     assert '<div class="article__body">' in html
 
 
+def cards(html):
+    """Each article card's HTML, in order."""
+    return re.findall(r'<article class="card">(.*?)</article>', html, re.S)
+
+
+def test_an_english_only_article_carries_an_english_badge_in_tamil_lists(client, blog_page):
+    ArticlePageFactory(parent=blog_page, title="Sunscreen basics", date=datetime.date(2024, 1, 2))
+    ArticlePageFactory(
+        parent=blog_page,
+        title="Acne care",
+        title_ta="முகப்பரு பராமரிப்பு",
+        intro_ta="தினசரி பழக்கங்கள்.",
+        date=datetime.date(2024, 1, 1),
+    )
+
+    english_only, tamil = cards(client.get(tamil_url(blog_page)).content.decode())
+
+    assert '<span class="badge">ஆங்கிலம்</span>' in english_only
+    assert '<h3 class="card__title" lang="en"><a' in english_only and ">Sunscreen basics</a>" in english_only
+    assert '<p class="card__intro" lang="en">' in english_only
+    assert "badge" not in tamil
+    assert (
+        "badge" not in client.get(url_in(blog_page, "en")).content.decode()
+    )  # English is no news in English
+
+
+def test_tags_show_on_english_pages_and_not_among_tamil_words(client, blog_page):
+    article = ArticlePageFactory(
+        parent=blog_page,
+        title="Sunscreen basics",
+        title_ta="சன்ஸ்கிரீன் அடிப்படைகள்",
+        intro_ta="தினமும் சன்ஸ்கிரீன் ஏன்?",
+        body_ta=[{"type": "paragraph", "value": "<p>தினமும் பயன்படுத்துங்கள்.</p>"}],
+        tags=["sunscreen", "pigmentation"],
+    )
+
+    english = client.get(url_in(article, "en")).content.decode()
+    tamil = client.get(tamil_url(article)).content.decode()
+
+    assert 'class="article__tags"' in english and ">pigmentation</a>" in english
+    assert 'class="article__tags"' not in tamil and "pigmentation" not in tamil
+
+
 def test_dates_are_written_in_tamil_on_tamil_pages(client, blog_page):
     article = ArticlePageFactory(parent=blog_page, date=datetime.date(2022, 8, 4))
 
-    assert "4 ஆகஸ்ட், 2022" in client.get(tamil_url(article)).content.decode()
+    assert "4 ஆகஸ்ட் 2022" in client.get(tamil_url(article)).content.decode()
     assert "Aug. 4, 2022" in client.get(url_in(article, "en")).content.decode()
 
 

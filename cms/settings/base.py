@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -18,9 +19,9 @@ def redis_url_with_db(url, db):
     return urlunsplit(parts._replace(path=f"/{db}"))
 
 
-def env_list(name, default=""):
+def env_list(name, default="", environ=os.environ):
     """A comma-separated environment variable as a list, ignoring blanks."""
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in environ.get(name, default).split(",") if item.strip()]
 
 
 # Order matters: wagtail-modeltranslation (and its migrate/makemigrations overrides) and
@@ -189,6 +190,8 @@ LANGUAGES = [
     ("ta", _("Tamil")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own date formats where Django's do not read naturally (cms/formats/ta: Tamil dates without a comma).
+FORMAT_MODULE_PATH = ["cms.formats"]
 PUBLIC_CACHE_PATHS += [f"/{code}/" for code, _name in LANGUAGES]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
@@ -204,13 +207,51 @@ STATICFILES_FINDERS = [
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static"))
 STATIC_URL = "/static/"
+
+
+# Media storage
+# Uploads (images, their renditions, documents) live on local disk under MEDIA_ROOT and the project
+# serves the images itself at MEDIA_URL (cms/media.py), in production too: whitenoise serves only
+# what collectstatic gathered. With AWS_STORAGE_BUCKET_NAME set they live in an S3-compatible bucket
+# instead (django-storages), whose policy makes the images public and leaves the documents private.
+# Documents are only ever served by Wagtail's view, which checks a private collection's restriction.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# How long browsers and a CDN may keep an image before asking again (with its ETag: a 304 then).
+MEDIA_CACHE_SECONDS = int(os.environ.get("MEDIA_CACHE_SECONDS", "86400"))
+
+
+def media_storage(environ):
+    """STORAGES["default"] as the environment asks: the local disk, or an S3 bucket."""
+    bucket = environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("AWS_S3_REGION_NAME") or None,
+            "addressing_style": environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            # A CDN or a public host name in front of the bucket, for the images' URLs.
+            "custom_domain": environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            # Plain URLs that do not expire inside cached pages and API responses: the bucket's policy
+            # lets anyone read images/ and original_images/, and nothing else (README, "Media").
+            "querystring_auth": False,
+            # No object ever carries its own public-read ACL: a document stays private.
+            "default_acl": None,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": f"public, max-age={MEDIA_CACHE_SECONDS}"},
+        },
+    }
+
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Whether MEDIA_URL is served by the project (cms.urls.media_urlpatterns): local disk only.
+SERVE_MEDIA = STORAGES["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -218,7 +259,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Wagtail
 WAGTAIL_SITE_NAME = "Skin clinic"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database search (PostgreSQL full text in production), matching Tamil words whole and by
+# prefix, titles and introductions first (cms/search_backends). README, "Search", says how to move to
+# OpenSearch or Elasticsearch.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "cms.search_backends", "SEARCH_CONFIG": "simple"}}
 # Document files go out only through Wagtail's view (/documents/<id>/<name>), which checks a private
 # collection's restriction; never from their storage URL (see cms.urls.media_urlpatterns).
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
@@ -232,6 +276,47 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILMODELTRANSLATION_LOCALE_PICKER = False
 
 ARTICLES_PER_PAGE = 10
+
+
+# CDN
+# A CDN in front of the site forgets the pages and API responses a change to a page makes stale
+# (cms/frontend_cache.py), through Wagtail's frontend_cache backends, configured from the environment:
+# Cloudflare (CLOUDFLARE_ZONE_ID and an API token allowed to purge its cache), CloudFront
+# (CLOUDFRONT_DISTRIBUTION_ID, with the usual AWS_* credentials), or any cache that takes HTTP PURGE
+# requests (FRONTEND_CACHE_PURGE_URL, e.g. Varnish). None of them set: nothing is purged.
+def frontend_cache_backends(environ):
+    """WAGTAILFRONTENDCACHE as the environment asks (empty: no CDN)."""
+    backends = {}
+    if environ.get("CLOUDFLARE_ZONE_ID"):
+        if not environ.get("CLOUDFLARE_API_TOKEN"):
+            raise ImproperlyConfigured(
+                "CLOUDFLARE_ZONE_ID needs CLOUDFLARE_API_TOKEN (with Cache Purge permission)."
+            )
+        backends["cloudflare"] = {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "ZONEID": environ["CLOUDFLARE_ZONE_ID"],
+            "BEARER_TOKEN": environ["CLOUDFLARE_API_TOKEN"],
+        }
+    if environ.get("CLOUDFRONT_DISTRIBUTION_ID"):
+        backends["cloudfront"] = {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+            "DISTRIBUTION_ID": environ["CLOUDFRONT_DISTRIBUTION_ID"],
+        }
+    if environ.get("FRONTEND_CACHE_PURGE_URL"):
+        backends["http"] = {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": environ["FRONTEND_CACHE_PURGE_URL"],
+        }
+    # Only URLs on these hosts are purged (comma-separated; default: every host of the Sites).
+    hostnames = env_list("FRONTEND_CACHE_HOSTNAMES", environ=environ)
+    if hostnames:
+        for backend in backends.values():
+            backend["HOSTNAMES"] = hostnames
+    return backends
+
+
+WAGTAILFRONTENDCACHE = frontend_cache_backends(os.environ)
+
 
 # Background tasks: work that must not hold up a request (search and reference indexing by Wagtail,
 # webhook deliveries) is queued in the database and run by `manage.py db_worker` (`make run` starts

@@ -26,6 +26,7 @@ from ..services import (
     RateLimited,
     submit_consultation_request,
 )
+from .requests import ConsultationRequest
 
 # The session key that carries the reference from the form to the thank-you page.
 SESSION_REFERENCE_KEY = "consultation_reference"
@@ -163,10 +164,22 @@ class BookingPage(LinkedFromEveryPageMixin, TranslatedSlugMixin, RoutablePageMix
 
     @path("thanks/")
     def thanks(self, request):
+        """
+        The request just sent, as the patient chose it (its reference, date and session): found from
+        the reference in the patient's own session, never from the URL, and never cached.
+        """
+        reference = request.session.get(SESSION_REFERENCE_KEY, "")
+        consultation = ConsultationRequest.objects.filter(reference=reference).first() if reference else None
+        clinic = ClinicDetails.for_request(request)
+        hours = clinic.hours if clinic is not None else None
         response = self.render(
             request,
             template="consultations/booking_page_thanks.html",
-            context_overrides={"reference": request.session.get(SESSION_REFERENCE_KEY, "")},
+            context_overrides={
+                "reference": reference,
+                "consultation": consultation,
+                "session": consultation.chosen_session(hours) if consultation else None,
+            },
         )
         add_never_cache_headers(response)
         return response

@@ -164,6 +164,14 @@ class ConsultationRequest(models.Model):
             self.reference = self._unused_reference()
         super().save(*args, **kwargs)
 
+    def chosen_session(self, hours):
+        """
+        The (opens, closes) of the session the patient chose, as `hours` has it on the preferred date;
+        (opens, None) when those hours no longer have a session starting then (or there are none).
+        """
+        sessions = dict(hours.sessions_on(self.preferred_date)) if hours is not None else {}
+        return self.preferred_session, sessions.get(self.preferred_session)
+
     def record_notification(self, error, retry_at):
         """
         Note an attempt to e-mail the clinic: `error` is "" when it was sent, else why not;

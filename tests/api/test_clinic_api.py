@@ -46,7 +46,7 @@ def test_clinic_details_in_both_languages(client, demo):
 
     assert english["clinic_name"] == "Dr. Janani's Skin Clinic"
     assert english["phone_link"] == "tel:+914440001234"
-    assert tamil["clinic_name"] == "டாக்டர் ஜனனியின் தோல் மருத்துவமனை"
+    assert tamil["clinic_name"] == "டாக்டர் ஜனனியின் தோல் கிளினிக்"
     assert tamil["meta"]["fallback_fields"] == []
 
 

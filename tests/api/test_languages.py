@@ -153,7 +153,7 @@ def clinic(db, settings):
     OpeningExceptionFactory(hours=hours, date=MONDAY + datetime.timedelta(days=1), label="Pongal holiday")
     ClinicDetails.objects.update_or_create(
         site=Site.objects.get(is_default_site=True),
-        defaults={"clinic_name": "Skin Clinic", "clinic_name_ta": "தோல் மருத்துவமனை", "opening_hours": hours},
+        defaults={"clinic_name": "Skin Clinic", "clinic_name_ta": "தோல் கிளினிக்", "opening_hours": hours},
     )
     return hours
 
@@ -162,7 +162,7 @@ def test_the_clinic_and_its_hours_come_in_every_language(client, clinic):
     details = client.get("/api/v3/clinic/", {"lang": "*"}).json()
     hours = client.get("/api/v3/opening-hours/", {"lang": "*", "at": ist(MONDAY, 11).isoformat()}).json()
 
-    assert details["clinic_name"] == {"en": "Skin Clinic", "ta": "தோல் மருத்துவமனை"}
+    assert details["clinic_name"] == {"en": "Skin Clinic", "ta": "தோல் கிளினிக்"}
     assert details["phone"] == ClinicDetails.objects.get().phone  # not translated: as it is
     assert details["meta"]["language"] == "*"
     assert hours["note"] == {"en": "On appointments", "ta": "முன்பதிவின் பேரில் மட்டும்"}

@@ -14,7 +14,7 @@ from django.utils import translation
 
 from articles.models import ArticlePage
 from tests.admin_forms import page_edit_data
-from tests.factories import ArticlePageFactory, AuthorFactory
+from tests.factories import ArticlePageFactory, AuthorFactory, member
 
 STALE_NOTE = "The English version of this article has been updated since this translation was written"
 STALE_NOTE_TA = "இந்த மொழிபெயர்ப்பு எழுதப்பட்ட பிறகு இந்தக் கட்டுரையின் ஆங்கிலப் பதிப்பு புதுப்பிக்கப்பட்டுள்ளது"
@@ -173,3 +173,91 @@ def test_saving_the_english_without_confirming_keeps_the_tamil_stale(article, re
     assert article.translation_is_stale("ta")
     # Saving it again, unchanged, does not confirm it either.
     assert publish_from_the_editor(client, reviewer, article).translation_is_stale("ta")
+
+
+# Through the medical review ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def editor(blog_page):
+    return member("editor", "Editors")
+
+
+def submit_english_change(client, editor, article, text, **changes):
+    client.force_login(editor)
+    data = page_edit_data(article, editor, **changes, **{"action-submit": "Submit to Medical review"})
+    # The first paragraph's Draftail state, as the editor's rich text input posts it.
+    state = {"blocks": [{"key": "a1b2c", "text": text, "type": "unstyled", "depth": 0}], "entityMap": {}}
+    data["body_en-0-value"] = json.dumps(state)
+    response = client.post(reverse("wagtailadmin_pages:edit", args=[article.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+
+
+def approve_from_the_dashboard(client, reviewer, article):
+    client.force_login(reviewer)
+    task_state = ArticlePage.objects.get(pk=article.pk).current_workflow_task_state
+    url = reverse("wagtailadmin_pages:workflow_action", args=[article.pk, "approve", task_state.pk])
+    assert client.post(url, {"comment": ""}).status_code == 302
+
+
+def approve_from_the_editor(client, reviewer, article):
+    client.force_login(reviewer)
+    article = ArticlePage.objects.get(pk=article.pk)  # with the submitted revision as its latest
+    data = page_edit_data(
+        article,
+        reviewer,
+        **{
+            "action-workflow-action": "true",
+            "workflow-action-name": "approve",
+            "workflow-action-extra-data": '{"comment": ""}',
+        },
+    )
+    assert client.post(reverse("wagtailadmin_pages:edit", args=[article.pk]), data).status_code == 302
+
+
+@pytest.mark.parametrize("approve", [approve_from_the_dashboard, approve_from_the_editor])
+def test_approving_a_change_to_the_english_leaves_the_tamil_stale(
+    article, editor, reviewer, client, admin_client, approve
+):
+    submit_english_change(client, editor, article, "Apply sunscreen every morning and again at noon.")
+
+    approve(client, reviewer, article)
+
+    article = ArticlePage.objects.get(pk=article.pk)
+    assert article.live and not article.has_unpublished_changes
+    assert "again at noon" in str(article.body_en)
+    assert article.reviewed_by.name == "Dr. Reviewer"  # the English change was reviewed
+    assert article.translation_is_stale("ta")
+    client.logout()
+    tamil = client.get(url_in(article, "ta")).content.decode()
+    assert STALE_NOTE_TA in tamil
+    assert "பக்கம் கடைசியாகச் சரிபார்க்கப்பட்டது" not in tamil  # no review date claimed for the Tamil
+    items = client.get("/api/v3/articles/", {"lang": "ta"}).json()["items"]
+    item = next(item for item in items if item["id"] == article.pk)
+    detail = client.get(f"/api/v3/articles/{article.pk}/", {"lang": "ta"}).json()
+    assert item["meta"]["translation_stale"] is True and detail["meta"]["translation_stale"] is True
+    assert detail["last_reviewed"] is None and detail["reviewed_by"] is None
+    report = admin_client.get(reverse("translation_status"), {"problem": "stale"}).content.decode()
+    assert "Sunscreen basics" in report
+
+
+@pytest.mark.parametrize(
+    "tamil",
+    [{"title_ta": "சன்ஸ்கிரீன்: அடிப்படைகள்"}, {"translation_current_ta": "on"}],
+    ids=["updated", "confirmed"],
+)
+def test_approving_an_english_change_with_the_tamil_updated_or_confirmed_leaves_it_current(
+    article, editor, reviewer, client, tamil
+):
+    submit_english_change(
+        client, editor, article, "Apply sunscreen every morning and again at noon.", **tamil
+    )
+
+    approve_from_the_dashboard(client, reviewer, article)
+
+    article = ArticlePage.objects.get(pk=article.pk)
+    assert article.live and "again at noon" in str(article.body_en)
+    assert article.translation_status == {"ta": "current"}
+    client.logout()
+    tamil_page = client.get(url_in(article, "ta")).content.decode()
+    assert STALE_NOTE_TA not in tamil_page and "பக்கம் கடைசியாகச் சரிபார்க்கப்பட்டது" in tamil_page

@@ -100,6 +100,34 @@ def test_the_tamil_thank_you_page_says_what_happens_next_in_tamil(client, bookin
     assert "உங்கள் குறிப்பு எண்" in html
 
 
+@pytest.mark.parametrize(
+    ("language", "date_label", "session_label", "weekday", "session"),
+    [
+        ("en", "Preferred date", "Preferred session", "Monday", "10:00 AM – 1:00 PM"),
+        ("ta", "விரும்பும் தேதி", "விரும்பும் வேளை", "திங்கள்", "காலை 10:00 – மதியம் 1:00"),
+    ],
+)
+def test_the_thank_you_page_repeats_the_date_and_session_chosen(
+    client, booking_page, valid_data, next_monday, language, date_label, session_label, weekday, session
+):
+    response = post(client, booking_page, language, valid_data)
+    assert "?" not in response["Location"]  # nothing of the patient's in the URL: it comes from the session
+
+    thanks = client.get(response["Location"])
+    chosen = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", thanks.content.decode().split("booking__chosen")[1]))
+    assert f"{date_label} {weekday}," in chosen
+    assert f"{session_label} {session}" in chosen
+    assert f'<time datetime="{next_monday:%Y-%m-%d}">' in thanks.content.decode()
+    assert "no-store" in thanks["Cache-Control"] and "private" in thanks["Cache-Control"]
+
+
+def test_another_visitor_sees_no_one_elses_request_on_the_thank_you_page(client, booking_page, valid_data):
+    response = post(client, booking_page, "en", valid_data)
+    html = Client().get(response["Location"]).content.decode()
+    assert '<dl class="booking__chosen">' not in html
+    assert ConsultationRequest.objects.get().reference not in html
+
+
 def test_the_thank_you_page_without_a_request_shows_no_reference(client, booking_page):
     response = client.get(url_in(booking_page, "en", "thanks/"))
     assert response.status_code == 200
@@ -124,19 +152,19 @@ INVALID_CASES = {
         {"consent": ""},
         "consent",
         "Please agree to be contacted, so that we can call you back.",
-        "நாங்கள் உங்களைத் திரும்ப அழைக்க, தொடர்புகொள்ள ஒப்புதல் அளிக்கவும்.",
+        "நாங்கள் உங்களைத் திரும்ப அழைக்க, தொடர்புகொள்ள ஒப்புதல் அளியுங்கள்.",
     ),
     "a Sunday": (
         {"preferred_date": "SUNDAY"},
         "preferred_date",
         "The clinic is closed on Sunday. Please choose another day.",
-        "ஞாயிறு அன்று கிளினிக் விடுமுறை. வேறு நாளைத் தேர்ந்தெடுக்கவும்.",
+        "ஞாயிறு அன்று கிளினிக் விடுமுறை. வேறு நாளைத் தேர்ந்தெடுங்கள்.",
     ),
     "a 14:00 slot": (
         {"preferred_session": "14:00"},
         "preferred_session",
         "Please choose one of the clinic&#x27;s sessions: 10:00, 16:00.",
-        "கிளினிக்கின் வேளைகளில் ஒன்றைத் தேர்ந்தெடுக்கவும்: 10:00, 16:00.",
+        "கிளினிக்கின் வேளைகளில் ஒன்றைத் தேர்ந்தெடுங்கள்: 10:00, 16:00.",
     ),
     "a date in the past": (
         {"preferred_date": "PAST"},
@@ -154,31 +182,31 @@ INVALID_CASES = {
         {"phone": "call me maybe"},
         "phone",
         "Enter an Indian phone number: a 10-digit mobile number, with or without +91",
-        "இந்தியத் தொலைபேசி எண்ணை உள்ளிடவும்",
+        "இந்தியத் தொலைபேசி எண்ணை உள்ளிடுங்கள்",
     ),
     "a missing name": (
         {"name": "   "},
         "name",
         "Please tell us your name.",
-        "உங்கள் பெயரைத் தெரிவிக்கவும்.",
+        "உங்கள் பெயரைத் தெரிவியுங்கள்.",
     ),
     "a reason over 2,000 characters": (
         {"reason": "x" * 2001},
         "reason",
         "Please shorten this to at most 2000 characters (it has 2001).",
-        "இதை அதிகபட்சம் 2000 எழுத்துகளுக்குள் சுருக்கவும்",
+        "இதை அதிகபட்சம் 2000 எழுத்துகளுக்குள் சுருக்குங்கள்",
     ),
     "an invalid email": (
         {"email": "not-an-email"},
         "email",
         "Enter a valid email address, or leave this empty.",
-        "சரியான மின்னஞ்சல் முகவரியை உள்ளிடவும்",
+        "சரியான மின்னஞ்சல் முகவரியை உள்ளிடுங்கள்",
     ),
     "a date that is not a date": (
         {"preferred_date": "next tuesday"},
         "preferred_date",
         "Enter the date as YYYY-MM-DD, e.g. 2025-03-14.",
-        "தேதியை ஆஆஆஆ-மாமா-நாநா வடிவில் உள்ளிடவும்",
+        "தேதியை ஆஆஆஆ-மாமா-நாநா வடிவில் உள்ளிடுங்கள்",
     ),
 }
 
@@ -358,19 +386,19 @@ def test_no_rate_limit_when_it_is_turned_off(client, booking_page, valid_data, s
 def test_the_header_button_leads_to_the_booking_page_in_the_current_language(client, booking_page, language):
     blog = BlogIndexPageFactory(parent=booking_page.get_parent())
     html = client.get(url_in(blog, language)).content.decode()
-    assert f'<a class="button" href="{url_in(booking_page, language)}">' in html
+    assert f'<a class="button button--compact" href="{url_in(booking_page, language)}">' in html
 
 
 def test_the_header_button_calls_the_clinic_when_there_is_no_booking_page(client, home_page, clinic_hours):
     blog = BlogIndexPageFactory(parent=home_page)
     html = client.get(url_in(blog, "en")).content.decode()
-    assert '<a class="button" href="tel:+914440001234">Book a Consultation</a>' in html
+    assert '<a class="button button--compact" href="tel:+914440001234">' in html
 
 
 def test_the_header_button_ignores_an_unpublished_booking_page(client, booking_page):
     booking_page.unpublish()
     html = client.get(url_in(booking_page.get_parent().specific, "en")).content.decode()
-    assert 'href="tel:+914440001234">Book a Consultation</a>' in html
+    assert 'href="tel:+914440001234">Book a Consultation</a>' in html  # the home page's hero
 
 
 def test_the_home_call_to_action_leads_to_the_booking_page_when_no_page_is_chosen(client, booking_page):
@@ -382,7 +410,7 @@ def test_the_home_call_to_action_leads_to_the_booking_page_when_no_page_is_chose
 def test_pages_look_the_booking_page_up_once_per_request(
     client, booking_page, django_assert_max_num_queries, forget_cached_pages
 ):
-    # The header and the home page's hero both show the button.
+    # The hero shows the button (the home page's header leaves it out: one per screen).
     client.get("/en/")
     forget_cached_pages()
     with django_assert_max_num_queries(30) as captured:

@@ -11,6 +11,7 @@ from smtplib import SMTPException
 
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -56,6 +57,34 @@ def test_the_clinic_is_emailed_after_the_request_is_committed(
     consultation.refresh_from_db()
     assert consultation.notification == ConsultationRequest.Notification.SENT
     assert consultation.notified_at is not None and consultation.notification_attempts == 1
+
+
+def test_the_email_is_queued_only_once_the_request_is_committed(
+    clinic_hours, valid_data, task_queue, django_capture_on_commit_callbacks
+):
+    # A worker polling the queue meanwhile finds nothing that names a row it cannot see yet.
+    with django_capture_on_commit_callbacks(execute=True):
+        consultation = submit(valid_data)
+        assert task_queue.waiting() == []
+
+    [queued] = task_queue.waiting("notify_clinic")
+    assert queued.args_kwargs["args"] == [consultation.pk, CLINIC_EMAIL]
+
+
+class RolledBack(Exception):
+    pass
+
+
+def test_a_request_rolled_back_with_its_transaction_is_never_emailed(
+    clinic_hours, valid_data, mailoutbox, django_capture_on_commit_callbacks
+):
+    # The tests' task backend runs a task the moment it is queued: a queued e-mail would be in the outbox.
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RolledBack), transaction.atomic():
+        submit(valid_data)
+        raise RolledBack
+
+    assert ConsultationRequest.objects.count() == 0
+    assert mailoutbox == []
 
 
 def test_the_email_is_in_english_for_a_tamil_request(

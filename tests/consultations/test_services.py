@@ -89,8 +89,8 @@ def test_errors_come_per_field_in_the_language_of_the_request(clinic_hours, vali
         submit({**valid_data, "consent": False, "phone": "12"}, language="ta")
 
     assert set(error.value.errors) == {"consent", "phone"}
-    assert error.value.errors["consent"] == ["நாங்கள் உங்களைத் திரும்ப அழைக்க, தொடர்புகொள்ள ஒப்புதல் அளிக்கவும்."]
-    assert error.value.message == "கீழே உள்ள பிழைகளைத் திருத்தவும்."
+    assert error.value.errors["consent"] == ["நாங்கள் உங்களைத் திரும்ப அழைக்க, தொடர்புகொள்ள ஒப்புதல் அளியுங்கள்."]
+    assert error.value.message == "கீழே உள்ள பிழைகளைத் திருத்துங்கள்."
     assert ConsultationRequest.objects.count() == 0
 
 

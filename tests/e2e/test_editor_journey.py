@@ -2,8 +2,9 @@
 Issue #11's journey, in a real browser (Debian's Chromium driven by Playwright): an editor writes an
 article in English and Tamil, previews it in Tamil and submits it for medical review; nobody sees it
 until a medical reviewer approves it; then it is live in both languages, on the site and in the API,
-naming the reviewer. (The second half of issue #11's journey, the Tamil going out of date after an
-English change, is not driven here yet.) Screenshots go to test-artifacts/screenshots/journey-*.png.
+naming the reviewer. The editor then changes the English body and submits that; once the reviewer
+approves it, the Tamil is out of date: its page says so and claims no review, the API flags it, and
+the Translation status report lists it. Screenshots go to test-artifacts/screenshots/journey-*.png.
 """
 
 import io
@@ -44,6 +45,10 @@ INTRO_EN = "What rice water can and cannot do for your skin."
 INTRO_TA = "அரிசி நீர் உங்கள் சருமத்திற்கு என்ன செய்யும், என்ன செய்யாது."
 BODY_EN = "Rice water is a traditional rinse."
 BODY_TA = "அரிசி நீர் ஒரு பாரம்பரிய அலசல்."
+BODY_EN_CHANGED = "Rice water is a traditional rinse; patch-test it before use."
+STALE_NOTE_TA = "இந்த மொழிபெயர்ப்பு எழுதப்பட்ட பிறகு இந்தக் கட்டுரையின் ஆங்கிலப் பதிப்பு புதுப்பிக்கப்பட்டுள்ளது"
+# What the Tamil page says of the medical review ("Medically reviewed by … on …", "Page last reviewed:").
+REVIEWED_TA = ("மருத்துவ ரீதியாகச் சரிபார்க்கப்பட்டது", "பக்கம் கடைசியாகச் சரிபார்க்கப்பட்டது")
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +113,19 @@ def add_paragraph(tab, language, text):
         )
 
 
+def replace_paragraph(tab, language, text):
+    """Replace the text of the first paragraph in a language's body with `text` (typed: ASCII only)."""
+    section = tab.locator(f"#panel-child-content-body_{language}-section")
+    section.locator(".public-DraftEditor-content").first.click()
+    tab.keyboard.press("ControlOrMeta+A")
+    tab.keyboard.type(text)
+    section.get_by_text(text).wait_for()
+    # Draftail copies its state into the block's input a moment (stateSaveInterval) after the last
+    # key: a form submitted sooner would post the old text.
+    saved = section.locator("input[name$='-value']").first.element_handle()
+    tab.wait_for_function("([input, text]) => input.value.includes(text)", arg=[saved, text])
+
+
 def choose(tab, button, name):
     """Pick `name` (else the first item) in a chooser's modal."""
     tab.get_by_role("button", name=button).first.click()
@@ -159,6 +177,7 @@ def journey(browser, base_url, blog_urls, screenshots):
     """What each person sees, step by step (the test asserts on it)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     anonymous = browser.new_context()
+    newcomer = browser.new_context()  # a reader who comes after the English change (see step 8)
     context.set_default_timeout(15000)
     tab = context.new_page()
     reader = anonymous.new_page()
@@ -255,12 +274,45 @@ def journey(browser, base_url, blog_urls, screenshots):
         detail = "{}/api/v3/articles/{}/?lang={{}}".format(base_url, api_item(listing, TITLE_EN)["id"])
         seen["api"] = {code: anonymous.request.get(detail.format(code)).json() for code in ("en", "ta")}
 
+        # 6. The editor changes the English body, and submits the change for review.
+        log_in(tab, base_url, EDITOR)
+        tab.goto(edit_url)
+        languages_ready(tab)
+        replace_paragraph(tab, "en", BODY_EN_CHANGED)
+        shot("8-editor-changes-english")
+        more_actions(tab, "Submit to Medical review")
+        seen["resubmitted"] = tab.locator(".messages").inner_text()
+
+        # 7. The reviewer approves it, from the editor again.
+        log_in(tab, base_url, REVIEWER)
+        tab.goto(edit_url)
+        languages_ready(tab)
+        more_actions(tab, "Approve and Publish")
+        published()
+        shot("9-change-approved")
+
+        # 8. The Tamil now lags behind the English: its page, the API and the report say so. Public
+        # pages may be kept for PUBLIC_CACHE_SECONDS (Cache-Control: max-age), so the first reader's
+        # browser still shows its copy from step 5 for up to a minute: a new reader sees the change.
+        later = newcomer.new_page()
+        for code in ("en", "ta"):
+            later.goto(urls[code])
+            seen[f"changed_page_{code}"] = later.locator("main").inner_text()
+        shot("10-tamil-out-of-date", later)
+        listing = anonymous.request.get(f"{base_url}/api/v3/articles/?lang=ta").json()
+        seen["changed_api_item"] = api_item(listing, TITLE_TA)
+        seen["changed_api"] = anonymous.request.get(detail.format("ta")).json()
+        tab.goto(f"{base_url}{reverse('translation_status')}?problem=stale")
+        seen["report"] = tab.locator("main").inner_text()
+        shot("11-translation-status-report")
+
     except Exception:
         shot("failed")  # where it stopped, for whoever reads the failure
         raise
     finally:
         context.close()
         anonymous.close()
+        newcomer.close()
     return seen
 
 
@@ -298,6 +350,7 @@ def test_an_article_goes_live_in_both_languages_after_medical_review(
     assert article.reviewed_by.slug == REVIEWER_AUTHOR
     assert "Medically reviewed by Dr. Janani Palanivel on" in seen["page_en"]
     assert "Page last reviewed:" in seen["page_en"] and "Next review due:" in seen["page_en"]
+    assert all(text in seen["page_ta"] for text in REVIEWED_TA) and STALE_NOTE_TA not in seen["page_ta"]
     for code, title in (("en", TITLE_EN), ("ta", TITLE_TA)):
         assert title in seen[f"page_{code}"]
         item = seen["api"][code]
@@ -305,3 +358,19 @@ def test_an_article_goes_live_in_both_languages_after_medical_review(
         assert item["reviewed_by"]["slug"] == REVIEWER_AUTHOR
         assert item["last_reviewed"] == article.last_reviewed.isoformat()
         assert item["meta"]["translation_stale"] is False
+
+    # The English change, reviewed, is live; the Tamil is out of date and claims no review.
+    assert "submitted" in seen["resubmitted"].lower()
+    article.refresh_from_db()
+    assert article.live and not article.has_unpublished_changes
+    assert BODY_EN_CHANGED in str(article.body_en) and BODY_TA in str(article.body_ta)
+    assert article.translation_status == {"ta": "stale"}
+    assert BODY_EN_CHANGED in seen["changed_page_en"] and STALE_NOTE_TA not in seen["changed_page_en"]
+    assert "Medically reviewed by Dr. Janani Palanivel on" in seen["changed_page_en"]
+    assert STALE_NOTE_TA in seen["changed_page_ta"] and BODY_TA in seen["changed_page_ta"]
+    assert not any(text in seen["changed_page_ta"] for text in REVIEWED_TA)
+    assert seen["changed_api_item"]["meta"]["translation_stale"] is True
+    assert seen["changed_api"]["meta"]["translation_stale"] is True
+    assert seen["changed_api"]["last_reviewed"] is None and seen["changed_api"]["reviewed_by"] is None
+    row = next(line for line in seen["report"].splitlines() if TITLE_EN in line or TITLE_TA in line)
+    assert "Tamil" in row and "Out of date" in row, seen["report"]

@@ -2,12 +2,16 @@
 The public pages in a real browser (Debian's Chromium driven by Playwright): each page, in each
 language, on a phone (360 px) and a desktop (1280 px) loads without console errors, shows its text,
 fits the width, passes axe-core's WCAG 2.2 AA rules and leaves a screenshot in test-artifacts/.
+On a 360 × 740 phone, the first screen of the home, hours and search pages keeps the header low,
+its targets large, the open-now status in view and a single booking button.
 """
 
 import json
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -44,6 +48,15 @@ class AuthorPage:
     def get_url(self):
         """Its URL in the active language, as a page's get_url() gives it."""
         return BlogIndexPage.objects.get().get_author_url(Author.objects.get(slug=self.slug))
+
+
+class SearchPage:
+    """The site search (a view, not a page) for a word of the seed article in each language."""
+
+    QUERY = {"en": "collagen", "ta": "கொலாஜன்"}
+
+    def get_url(self):
+        return reverse("search") + "?" + urlencode({"q": self.QUERY[translation.get_language()]})
 
 
 # Each page: how to find it in the demo content, and what a reader sees on it in each language:
@@ -88,8 +101,15 @@ PAGES = {
             "ta": [
                 ("heading", "வேலை நேரமும் வருகை விவரமும்"),
                 ("heading", "இந்த வாரம்"),
-                ("link", "வரைபடத்தில் பார்க்க"),
+                ("link", "வரைபடத்தில் பாருங்கள்"),
             ],
+        },
+    ),
+    "search": (
+        SearchPage,
+        {
+            "en": [("heading", "Search"), ("link", SEED_TITLE["en"])],
+            "ta": [("heading", "தேடல்"), ("link", SEED_TITLE["ta"])],
         },
     ),
     "author": (
@@ -180,12 +200,11 @@ def test_page_shows_its_text_without_errors_and_passes_axe(
     find_page, page_expected = PAGES[page_name]
     with translation.override(language):
         path = find_page().get_url()
-        # The footer's opening hours and the header's call to action are on every page.
-        expected = [
-            *page_expected[language],
-            ("heading", gettext("Working hours")),
-            ("link", gettext("Book a Consultation")),
-        ]
+        # The footer's opening hours are on every page, and the call to action on every page but the
+        # booking form itself (in the header, or the home page's hero).
+        expected = [*page_expected[language], ("heading", gettext("Working hours"))]
+        if page_name != "booking":
+            expected.append(("link", gettext("Book a Consultation")))
 
     seen = in_browser(
         visit, demo_site.url + path, width, expected, screenshot_dir / f"{page_name}-{language}-{width}.png"
@@ -197,3 +216,65 @@ def test_page_shows_its_text_without_errors_and_passes_axe(
     assert seen.overflow <= 0, f"{path} is {seen.overflow} px wider than the {width} px window"
     assert not seen.errors, f"console errors on {path}: {seen.errors}"
     assert not seen.violations, f"axe on {path} at {width} px:\n{describe(seen.violations)}"
+
+
+# The first screen of a phone (360 × 740 CSS px), measured in the page: the header's height, the size of
+# the header's targets and the search box's text, where the open-now status ends, and how many booking
+# buttons (a.button) show in it.
+PHONE = {"width": 360, "height": 740}
+MEASURE_FIRST_SCREEN = """() => {
+    const box = element => element.getBoundingClientRect();
+    const size = element => `${box(element).width}×${box(element).height}`;
+    const shown = element => { const b = box(element); return b.width > 0 && b.height > 0; };
+    const targets = [...document.querySelectorAll(
+        ".site-header a, .site-header input, .site-header button"
+    )].filter(shown);
+    const status = document.querySelector(".hours-status");
+    return {
+        header: box(document.querySelector(".site-header")).height,
+        small_targets: targets
+            .filter(element => Math.min(box(element).width, box(element).height) < 44)
+            .map(element => `${element.outerHTML.slice(0, 60)}: ${size(element)}`),
+        search_text: parseFloat(getComputedStyle(document.querySelector(".site-header input")).fontSize),
+        status_bottom: status ? box(status).bottom : null,
+        booking_buttons: [...document.querySelectorAll("a.button")]
+            .filter(element => shown(element) && box(element).top < window.innerHeight).length,
+    };
+}"""
+
+
+def first_screen(browser, url, screenshot):
+    """Load `url` on a 360 × 740 phone, save a screenshot of what shows, and measure it."""
+    context = browser.new_context(viewport=PHONE)
+    try:
+        tab = context.new_page()
+        tab.goto(url, wait_until="load")
+        tab.evaluate("document.fonts.ready")
+        tab.screenshot(path=screenshot)
+        return tab.evaluate(MEASURE_FIRST_SCREEN)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ta"])
+@pytest.mark.parametrize("page_name", ["home", "hours", "search", "article"])
+def test_a_phones_first_screen_has_a_low_header_large_targets_and_one_booking_button(
+    demo_site, in_browser, screenshot_dir, page_name, language
+):
+    find_page, _expected = PAGES[page_name]
+    with translation.override(language):
+        path = find_page().get_url()
+
+    seen = in_browser(
+        first_screen, demo_site.url + path, screenshot_dir / f"{page_name}-{language}-360x740.png"
+    )
+
+    assert seen["header"] <= 120, f"the header of {path} is {seen['header']} px high"
+    assert not seen["small_targets"], f"targets under 44 px on {path}: {seen['small_targets']}"
+    assert seen["search_text"] >= 16  # iOS zooms into a field with smaller text
+    assert seen["booking_buttons"] <= 1, f"{seen['booking_buttons']} booking buttons in the first screen"
+    if page_name in ("home", "hours"):
+        assert seen["status_bottom"] is not None, f"no open-now status on {path}"
+        assert seen["status_bottom"] <= PHONE["height"], (
+            f"the status on {path} ends at {seen['status_bottom']} px"
+        )
