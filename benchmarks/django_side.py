@@ -1,31 +1,11 @@
 """The benchmark's steps that run inside Django: `python -m benchmarks.django_side <step>`."""
 
+import json
+import statistics
 import sys
+import time
 
 import django
-
-
-def clone_articles(total):
-    """Copy the demo articles until there are `total` of them, all published."""
-    from articles.models import ArticlePage
-
-    seeds = list(ArticlePage.objects.live())
-    blog = seeds[0].get_parent()
-    count = ArticlePage.objects.count()
-    while count < total:
-        seed = seeds[count % len(seeds)]
-        slug = f"{seed.slug_en}-{count}"
-        seed.copy(
-            to=blog,
-            update_attrs={
-                "slug": slug,
-                "slug_en": slug,
-                "slug_ta": f"{seed.slug_ta or seed.slug_en}-{count}",
-            },
-            keep_live=True,
-        )
-        count += 1
-
 
 LISTS = {
     "ours": "/api/v3/articles/?limit=20",
@@ -58,11 +38,79 @@ def measure(sample_path):
                 sample.write(response.content)
 
 
+def growth_urls():
+    """{row: URL} of what the growth table measures, on a blog of any size (the seed article throughout)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from articles.models import ArticlePage, BlogIndexPage
+
+    article = ArticlePage.objects.live().exclude(slug_ta=None).order_by("path").first()
+    blog = BlogIndexPage.objects.live().first()
+    count = ArticlePage.objects.for_listing().child_of(blog).count()
+    last_page = max(1, -(-count // settings.ARTICLES_PER_PAGE))
+    urls = {}
+    for language in ("en", "ta"):
+        with translation.override(language):
+            urls[f"article page, {language}"] = article.get_url()
+            urls[f"home, {language}"] = f"/{language}/"
+            urls[f"blog, first page, {language}"] = blog.get_url()
+            urls[f"blog, last page, {language}"] = f"{blog.get_url()}?page={last_page}"
+            urls[f"feed, {language}"] = blog.get_feed_url()
+    urls["sitemap index"] = "/sitemap.xml"
+    urls["sitemap, first section"] = "/sitemap-pages.xml?p=1"
+    urls["API list, 20 cards"] = "/api/v3/articles/?limit=20"
+    urls["API list, last 20"] = f"/api/v3/articles/?limit=20&offset={max(0, count - 20)}"
+    urls["API detail"] = f"/api/v3/articles/{article.pk}/"
+    urls["API search=collagen"] = "/api/v3/articles/?search=collagen&limit=20"
+    urls["site search, en"] = "/en/search/?q=collagen"
+    urls["site search, ta"] = "/ta/search/?q=%E0%AE%95%E0%AF%8A%E0%AE%B2%E0%AE%BE%E0%AE%9C%E0%AE%A9%E0%AF%8D"
+    return urls
+
+
+def growth(repeats, budget):
+    """
+    Print, as JSON, each growth URL's status, size in bytes, SQL queries and median time (ms) over
+    up to `repeats` uncached requests (the public cache emptied before each), and how many were
+    timed; the queries and bytes are the last request's. A first request warms up (renditions,
+    per-process caches); a row stops repeating once its requests have taken `budget` seconds, and
+    a first request slower than that is the row's one timing, so a slow row is measured rather
+    than waited for.
+    """
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    rows = {}
+    for label, url in growth_urls().items():
+        caches["public"].clear()
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        spent = time.perf_counter() - started
+        times = [spent * 1000] if spent > budget else []
+        while len(times) < repeats and spent < budget or not times:
+            caches["public"].clear()
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:  # the last, warm request's are kept
+                response = client.get(url)
+            elapsed = time.perf_counter() - started
+            times.append(elapsed * 1000)
+            spent += elapsed
+        row = {"url": url, "status": response.status_code, "bytes": len(response.content)}
+        row["queries"] = len(queries)
+        rows[label] = {**row, "ms": statistics.median(times), "timed": len(times)}
+        print(f"{label}: {rows[label]['ms']:.0f} ms", file=sys.stderr, flush=True)
+    print(json.dumps(rows))
+
+
 if __name__ == "__main__":
     django.setup()
     step = sys.argv[1]
-    if step == "clone":
-        clone_articles(int(sys.argv[2]))
+    if step == "growth":
+        growth(int(sys.argv[2]), float(sys.argv[3]))
     elif step == "measure":
         measure(sys.argv[2])
     else:

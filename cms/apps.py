@@ -15,7 +15,7 @@ class CmsConfig(AppConfig):
         from cms.cache import connect_page_invalidation, register_public_models
         from cms.frontend_cache import connect_frontend_cache_purge
         from cms.page_changes import connect_page_changes
-        from cms.pages import route_pages_by_slug
+        from cms.pages import use_indexed_routing
         from cms.scheduling import connect_scheduling
         from cms.search import localize_search_fields
 
@@ -23,7 +23,8 @@ class CmsConfig(AppConfig):
         connect_page_invalidation()
         connect_frontend_cache_purge()
         connect_scheduling()
-        route_pages_by_slug()
         register_public_models(get_image_model(), Site)  # a site's root, its host: cms/shared_data.py
         # Wagtail's own Page (plain pages, the tree root): every language's title is searchable.
         localize_search_fields(Page)
+        # After wagtail-modeltranslation's ready() (listed first), which patched `route`.
+        use_indexed_routing()

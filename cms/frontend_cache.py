@@ -26,6 +26,7 @@ from wagtail.models import Page, Site
 
 from cms.page_changes import PageChange, full_urls, page_changed, url_paths
 from cms.pages import LinkedFromEveryPageMixin
+from cms.sitemaps import sitemap_urls
 
 # The API's answers in another language than the default one are other URLs to a CDN.
 API_LANGUAGE_PARAMETERS = ["", *(f"lang={code}" for code, _name in settings.LANGUAGES), "lang=*"]
@@ -85,7 +86,7 @@ def urls_to_purge(page, change, old_url_paths):
     for other in getattr(page, "get_pages_showing_it", list)():
         urls |= page_urls(other)
     if site is not None:
-        urls.add(site.root_url + "/sitemap.xml")
+        urls |= sitemap_urls(site)  # the index and its sections
         # As the page is, and as it was (finding it by its old path now answers 404).
         for version in [page, at_paths(page, old_url_paths)] if moved else [page]:
             for path in getattr(version, "get_cached_api_paths", list)():

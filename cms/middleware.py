@@ -49,7 +49,7 @@ class LanguageMiddleware(LocaleMiddleware):
         "/documents/",
         "/static/",
         "/media/",
-        "/sitemap.xml",
+        "/sitemap",
         "/robots.txt",
         "/healthz",
     )

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Min, Q
 from django.http import Http404
 from django.utils import timezone, translation
+from modeltranslation.utils import get_language, resolution_order
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
@@ -96,47 +97,6 @@ class LinkedFromEveryPageMixin:
         """That page's URL in the current language, or "" when the site has none."""
         page = cls.for_request(request)
         return page.get_url(request) if page is not None else ""
-
-
-def route_by_slug(self, request, path_components):
-    """
-    wagtail-modeltranslation's Page.route (which it sets on every translated page type), with
-    the child found by its slug in the active language by the database: the original reads every
-    child of the page (every article of the blog) to compare their slugs in Python. A slug left
-    empty in the active language falls back to the default language's, as the original's does.
-    """
-    if isinstance(self, RoutablePageMixin) and self.live:
-        try:
-            view, args, kwargs = self.resolve_subpage("/" + "".join(f"{c}/" for c in path_components))
-            return RouteResult(self, args=(view, args, kwargs))
-        except Http404:
-            pass
-    if not path_components:
-        if self.live:
-            return RouteResult(self)
-        raise Http404
-    child_slug, remaining = path_components[0], path_components[1:]
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
-    field = f"slug_{language}"
-    matches = Q(**{f"slug_{default}": child_slug})
-    if language != default and any(f.name == field for f in Page._meta.concrete_fields):
-        # (a language added to the settings has no column yet: its slugs are the default's)
-        untranslated = Q(**{f"{field}__isnull": True}) | Q(**{field: ""})
-        matches = Q(**{field: child_slug}) | (untranslated & matches)
-    child = self.get_children().filter(matches).first()
-    if child is None:
-        raise Http404
-    return child.specific.route(request, remaining)
-
-
-def route_pages_by_slug():
-    """Give every page type that wagtail-modeltranslation gave its route() route_by_slug() instead."""
-    from wagtail_modeltranslation.patch_wagtailadmin import _new_route
-
-    for model in apps.get_models():
-        if issubclass(model, Page) and model.route is _new_route:
-            model.route = route_by_slug
 
 
 # Expiry. A page is unpublished at its `expire_at` by a task (cms/scheduling.py), or by Wagtail's
@@ -244,3 +204,75 @@ def find_page_by_path(site, language, path, queryset=None):
     pages = (queryset if queryset is not None else Page.objects.all()).live().filter(unexpired_q())
     page = pages.filter(**{f"url_path_{language}": root_path + (path + "/" if path else "")}).first()
     return page.specific if page is not None else None
+
+
+# Routing. wagtail-modeltranslation replaces every page model's `route` with one that loads all of a
+# page's children to compare their slugs in the active language: the blog's thousands of articles for
+# every article served. CmsConfig.ready() puts `route_by_translated_slug` in its place.
+
+
+def slug_in_active_language_q(slug):
+    """
+    Pages whose slug in the active language is `slug`, as `page.slug` reads it: the language's own
+    slug, or, where that is empty, the next fallback language's (a Tamil page without a Tamil slug
+    answers to its English one under /ta/).
+    """
+    match = Q(pk__in=[])
+    earlier_empty = Q()
+    for language in resolution_order(get_language()):
+        field = f"slug_{language}"
+        match |= earlier_empty & Q(**{field: slug})
+        earlier_empty &= Q(**{f"{field}__isnull": True}) | Q(**{field: ""})
+    return match
+
+
+def route_by_translated_slug(self, request, path_components):
+    """
+    Page.route in the active language: a routable page's own routes first, then the child whose
+    slug in that language is the next component, found with one query on the indexed slug columns
+    (see `index_translated_slugs`), however many siblings it has.
+    """
+    if isinstance(self, RoutablePageMixin) and self.live:
+        try:
+            path = "/" + "".join(component + "/" for component in path_components)
+            resolver_match = self.resolve_subpage(path)
+            request.routable_resolver_match = resolver_match
+            view, args, kwargs = resolver_match
+            return RouteResult(self, args=(view, args, kwargs))
+        except Http404:
+            pass
+    if not path_components:
+        if self.live:
+            return RouteResult(self)
+        raise Http404
+    child_slug, *remaining = path_components
+    # No ORDER BY/LIMIT: the database then looks the slug up in its index rather than walking the
+    # siblings in tree order; of the (rare) several matches, the first in tree order wins, as before.
+    matches = list(self.get_children().filter(slug_in_active_language_q(child_slug)).order_by())
+    if not matches:
+        raise Http404
+    child = min(matches, key=lambda page: page.path)
+    child._cached_parent_obj = self  # the child's get_parent() costs no query
+    return child.specific.route(request, remaining)
+
+
+def use_indexed_routing():
+    """Give every page model that wagtail-modeltranslation patched our `route` instead (CmsConfig.ready)."""
+    from wagtail_modeltranslation.patch_wagtailadmin import _new_route
+
+    for model in [Page, *apps.get_models()]:
+        if issubclass(model, Page) and model.__dict__.get("route") is _new_route:
+            model.route = route_by_translated_slug
+
+
+def index_translated_slugs(connection):
+    """
+    Index Page's per-language slug columns, which wagtail-modeltranslation adds without an index
+    (migrate_site, after the columns exist): routing looks children up by them.
+    """
+    table = Page._meta.db_table
+    with connection.cursor() as cursor:
+        for language, _name in settings.LANGUAGES:
+            column = f"slug_{language}"
+            quoted = connection.ops.quote_name(column)
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS {table}_{column}_idx ON {table} ({quoted})")

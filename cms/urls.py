@@ -8,22 +8,37 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.contrib.sitemaps import views as sitemap_views
 from wagtail.documents import urls as wagtaildocs_urls
 
 from articles import views as article_views
 from cms import logins, views
 from cms.api import api
+from cms.cache import showing_pages
 from cms.media import PUBLIC_FOLDERS, serve_media
 from cms.sitemaps import TranslatedSitemap
 
+SITEMAPS = {"pages": TranslatedSitemap}
+
 # Outside the language prefix: the admin (English, see the README), documents, the API, and the
-# sitemap and robots.txt (one each for the whole site, every language in them).
+# sitemap and robots.txt (one each for the whole site, every language in them). The sitemap is an
+# index of sections (/sitemap-pages.xml?p=N), each publicly cached (cms/cache.py).
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v3/", api.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        showing_pages(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        showing_pages(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     # For load balancers and supervisors (cms/views.py); exempt from the HTTPS redirect (production.py).
     path("healthz", views.healthz, name="healthz"),

@@ -3,6 +3,7 @@
 from io import StringIO
 
 from django.core.management import call_command
+from django.utils import translation
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
@@ -110,3 +111,19 @@ def test_seed_article_has_the_seed_metadata(demo):
     assert article.category.name == "Health and beauty tips"
     assert [author.name for author in article.authors] == ["Dr. Janani Palanivel"]
     assert article.live and article.hero_image and article.hero_image_alt
+
+
+def test_seed_articles_fills_the_blog_with_copies_readers_can_open(client, demo):
+    call_command("seed_articles", 11, skip_index=True, stdout=StringIO())
+
+    articles = ArticlePage.objects.live().order_by("path")
+    assert articles.count() == 11
+    assert Page.find_problems() == ([], [], [], [], [])  # the tree's paths and child counts hold
+    copy = articles.last()
+    assert client.get(copy.url).status_code == 200
+    tamil_copy = articles.filter(slug_ta__isnull=False).last()
+    with translation.override("ta"):
+        tamil_url = tamil_copy.get_url()
+    assert tamil_url.startswith("/ta/")
+    assert "மைக்ரோ-நீட்லிங்" in client.get(tamil_url).content.decode()
+    assert '<article class="card">' in client.get("/en/blog/?page=2").content.decode()

@@ -42,10 +42,10 @@ def test_an_expired_page_is_not_found(client, expired, language):
 
 def test_an_expired_page_is_in_no_list_of_the_site(client, expired, blog_page):
     author_page = blog_page.url + "authors/meena-raman/"
-    for url in ["/en/", "/en/blog/", author_page, blog_page.url + "feed/", "/sitemap.xml"]:
+    for url in ["/en/", "/en/blog/", author_page, blog_page.url + "feed/", "/sitemap-pages.xml"]:
         response = client.get(url)
         assert response.status_code == 200, url
-        assert "Sunscreen every day" in response.content.decode() or url == "/sitemap.xml", url
+        assert "Sunscreen every day" in response.content.decode() or url == "/sitemap-pages.xml", url
         assert TITLE not in response.content.decode(), url
         assert expired.slug not in response.content.decode(), url
 

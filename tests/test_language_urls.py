@@ -6,6 +6,8 @@ import pytest
 from django.utils import translation
 from wagtail.models import Page
 
+from tests.factories import ArticlePageFactory
+
 TAMIL = re.compile(r"[\u0B80-\u0BFF]")
 SEED_SLUG = "is-micro-needling-effective-for-reducing-skin-pores"
 
@@ -160,3 +162,41 @@ def test_the_search_page_switches_language_keeping_the_query(client, demo):
     assert switcher == {"en": "/en/search/?q=collagen", "ta": "/ta/search/?q=collagen"}
     assert alternates["ta"] == "http://testserver/ta/search/?q=collagen"
     assert client.get(switcher["ta"]).status_code == 200
+
+
+def route_queries(blog, path_components, language):
+    from django.db import connection
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+
+    with translation.override(language), CaptureQueriesContext(connection) as queries:
+        page = blog.route(RequestFactory().get("/"), path_components).page
+    return page, [query["sql"] for query in queries]
+
+
+@pytest.mark.parametrize("language", ["en", "ta"])
+def test_an_article_is_found_with_the_same_queries_however_many_siblings_it_has(demo, language):
+    seed = Page.objects.get(slug_en=SEED_SLUG).specific
+    blog = seed.get_parent().specific
+    slug = getattr(seed, f"slug_{language}")
+    found, few_siblings = route_queries(blog, [slug], language)
+    for number in range(12):
+        ArticlePageFactory(parent=blog, title=f"Sibling {number}", title_ta=f"உடன்பிறப்பு {number}")
+
+    found_again, many_siblings = route_queries(blog, [slug], language)
+
+    assert found == found_again == seed
+    assert len(many_siblings) == len(few_siblings) <= 2  # the child, then its specific row
+    # The database picks the child by its slug: the siblings are never all loaded to compare theirs.
+    assert slug in many_siblings[0]
+
+
+def test_an_article_without_a_tamil_slug_answers_under_ta_at_its_english_slug(client, blog_page):
+    article = ArticlePageFactory(parent=blog_page, title="Sun care", slug="sun-care")
+    assert not article.slug_ta
+
+    response = client.get(f"{url_in(blog_page, 'ta')}sun-care/")
+
+    assert response.status_code == 200
+    assert '<html lang="ta">' in response.content.decode()
+    assert url_in(article, "ta").endswith("/sun-care/")

@@ -11,6 +11,7 @@ from wagtail.models import Page
 
 from articles.models import ArticlePage, Author, BlogIndexPage
 from tests.factories import ArticlePageFactory
+from tests.public_cache import read_fresh_then_cached, read_twice
 
 SEED_SLUG = "is-micro-needling-effective-for-reducing-skin-pores"
 SEED_URL = f"/en/blog/{SEED_SLUG}/"
@@ -219,18 +220,33 @@ def test_every_page_links_to_the_feed_in_its_language(client, demo, page_url, fe
     assert feeds == [f"http://testserver{feed_url}"]
 
 
-def test_the_sitemap_lists_every_live_page_in_both_languages_with_alternates(client, demo):
-    response = client.get("/sitemap.xml")
+def sitemap_sections(client):
+    """The sections /sitemap.xml (a sitemap index) lists, each parsed."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    assert index["Content-Type"].startswith("application/xml")
+    sections = []
+    for location in ET.fromstring(index.content).findall("s:sitemap/s:loc", SITEMAP_NS):
+        response = client.get(location.text.removeprefix("http://testserver"))
+        assert response.status_code == 200, location.text
+        assert response["Content-Type"].startswith("application/xml")
+        sections.append(ET.fromstring(response.content))
+    return sections
 
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/xml")
-    root = ET.fromstring(response.content)
-    entries = {
+
+def sitemap_entries(client):
+    """{URL: {hreflang: alternate URL}} of every URL in the sitemap's sections."""
+    return {
         url.findtext("s:loc", namespaces=SITEMAP_NS): {
             link.get("hreflang"): link.get("href") for link in url.findall("xhtml:link", SITEMAP_NS)
         }
-        for url in root.findall("s:url", SITEMAP_NS)
+        for section in sitemap_sections(client)
+        for url in section.findall("s:url", SITEMAP_NS)
     }
+
+
+def test_the_sitemap_lists_every_live_page_in_both_languages_with_alternates(client, demo):
+    entries = sitemap_entries(client)
     pages = Page.objects.live().public().filter(depth__gt=1).specific()
     expected = {}
     for page in pages:
@@ -255,10 +271,38 @@ def test_the_sitemap_lists_every_live_page_in_both_languages_with_alternates(cli
 def test_the_sitemap_leaves_out_drafts(client, demo):
     seed_article().unpublish()
 
-    assert SEED_SLUG.encode() not in client.get("/sitemap.xml").content
+    assert not any(SEED_SLUG in url for url in sitemap_entries(client))
 
 
-@pytest.mark.parametrize("path", ["/sitemap.xml", "/robots.txt"])
+def test_the_sitemap_is_split_into_sections_of_a_bounded_number_of_urls(client, demo, monkeypatch):
+    monkeypatch.setattr("cms.sitemaps.MAX_URLS_PER_SECTION", 6)
+    monkeypatch.setattr("cms.sitemaps.RESERVED_URLS", 2)  # the blog's author page, in two languages
+    every_url = sitemap_entries(client)
+
+    sections = sitemap_sections(client)
+
+    assert len(sections) > 1
+    assert all(len(section.findall("s:url", SITEMAP_NS)) <= 6 for section in sections)
+    assert len(every_url) == sum(len(section.findall("s:url", SITEMAP_NS)) for section in sections)
+
+
+def test_a_cached_sitemap_section_shows_an_article_as_soon_as_it_is_published(
+    client, demo, django_capture_on_commit_callbacks
+):
+    article = seed_article()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.unpublish()
+    for url in ["/sitemap.xml", "/sitemap-pages.xml"]:
+        assert SEED_SLUG not in read_twice(client, url).content.decode()  # now in the public cache
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.get_latest_revision().publish()
+
+    assert SEED_SLUG in read_fresh_then_cached(client, "/sitemap-pages.xml").content.decode()
+    read_fresh_then_cached(client, "/sitemap.xml")  # its date of the newest page, too
+
+
+@pytest.mark.parametrize("path", ["/sitemap.xml", "/sitemap-pages.xml", "/robots.txt"])
 def test_sitemap_and_robots_are_not_redirected_into_a_language(client, demo, path):
     assert client.get(path, HTTP_ACCEPT_LANGUAGE="ta").status_code == 200
 

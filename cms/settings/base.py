@@ -158,8 +158,9 @@ CACHE_MIDDLEWARE_ALIAS = "public"
 CACHE_MIDDLEWARE_KEY_PREFIX = "public"
 # How long browsers, and this cache, keep a public response (content changes clear it at once).
 CACHE_MIDDLEWARE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
-# What is cached: the API and the pages of every language, anonymous GETs only (cms/cache.py).
-PUBLIC_CACHE_PATHS = ["/api/"]  # the languages' prefixes are added below, once LANGUAGES is set
+# What is cached: the API, the sitemap's index and sections, and the pages of every language,
+# anonymous GETs only (cms/cache.py). The languages' prefixes are added below, once LANGUAGES is set.
+PUBLIC_CACHE_PATHS = ["/api/", "/sitemap"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

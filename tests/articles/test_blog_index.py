@@ -38,6 +38,35 @@ def test_second_page_holds_the_oldest_articles(client, blog_page, twelve_article
     assert titles(response) == ["Article 01", "Article 00"]
 
 
+def test_every_page_follows_the_newest_first_order_even_among_articles_of_one_day(client, blog_page):
+    for n in range(25):  # five a day: the time of publishing, then the pk, order those of a day
+        ArticlePageFactory(
+            parent=blog_page,
+            title=f"Article {n:02d}",
+            date=datetime.date(2024, 1, 1) + datetime.timedelta(n // 5),
+        )
+    everything = [article.title for article in blog_page.specific.articles()]
+
+    pages = [titles(client.get(blog_page.url, {"page": number})) for number in (1, 2, 3)]
+
+    assert [len(page) for page in pages] == [10, 10, 5]
+    assert sum(pages, []) == everything
+    assert everything[0] == "Article 24"
+
+
+def test_the_last_page_is_read_from_the_end_rather_than_after_skipping_the_others(client, blog_page):
+    for n in range(25):
+        ArticlePageFactory(parent=blog_page, title=f"Article {n:02d}")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(blog_page.url, {"page": 3})
+
+    assert titles(response) == [f"Article {n:02d}" for n in range(4, -1, -1)]
+    card_queries = [query["sql"] for query in queries if "intro" in query["sql"] and "LIMIT" in query["sql"]]
+    assert card_queries
+    assert not any("OFFSET" in sql for sql in card_queries)
+
+
 @pytest.mark.parametrize(
     ("asked", "shown"), [("99", 2), ("0", 2), ("-3", 2), ("abc", 1), ("", 1), ("2.5", 1)]
 )

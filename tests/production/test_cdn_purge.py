@@ -88,6 +88,7 @@ def test_publishing_an_article_purges_its_pages_in_both_languages_and_its_api_an
         f"{SITE}/en/",
         f"{SITE}/ta/",
         f"{SITE}/sitemap.xml",
+        f"{SITE}/sitemap-pages.xml",
     } | api_urls(
         "articles/",
         f"articles/{article.pk}/",
@@ -137,6 +138,7 @@ def test_unpublishing_an_article_purges_it_and_the_pages_listing_it(
         f"{SITE}/ta/blog/feed/",
         f"{SITE}/ta/",
         f"{SITE}/sitemap.xml",
+        f"{SITE}/sitemap-pages.xml",
     } | api_urls("articles/", f"articles/{article.pk}/") <= set(cdn.purged)
 
 
