@@ -388,6 +388,7 @@ WRITE_TEXT = {
     "ImageCreateSchema": {"title": NOT_BLANK},
     "ImagePatchSchema": {"title": NOT_BLANK},
     "PageCreateAliasSchema": {"slug": PAGE_SLUG},
+    "PageCopySchema": {"slug": PAGE_SLUG},
 }
 
 

@@ -266,3 +266,9 @@ def test_filters_that_exclude_each_other_say_so(document):
 def parameter_description(document, path, name):
     [parameter] = [p for p in document["paths"][path]["get"]["parameters"] if p.get("name") == name]
     return parameter["description"]
+
+
+@pytest.mark.parametrize("schema_name", ["PageCopySchema", "PageCreateAliasSchema"])
+def test_a_copys_or_an_aliass_slug_may_be_left_out_but_not_blank(document, schema_name):
+    slug = document["components"]["schemas"][schema_name]["properties"]["slug"]
+    assert allows(slug, None) and allows(slug, "sun-care") and not allows(slug, "")
