@@ -186,13 +186,15 @@ class Author(index.Indexed, models.Model):
         index.SearchField("bio"),
     ]
 
+    # Writable over Wagtail's API (an editor's token) in the request's language (`lang`), as in the
+    # admin: a blank name is a 422; the photo is chosen in the admin.
     api_fields = [
-        APIField("name"),
-        APIField("slug"),
-        APIField("credentials"),
-        APIField("role"),
+        APIField("name", writable=True),
+        APIField("slug", writable=True),
+        APIField("credentials", writable=True),
+        APIField("role", writable=True),
         APIField("photo"),
-        APIField("bio"),
+        APIField("bio", writable=True),
     ]
 
     class Meta:
@@ -230,7 +232,9 @@ class ArticleCategory(index.Indexed, models.Model):
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
-    api_fields = [APIField("name"), APIField("slug")]
+    # Writable over Wagtail's API (an editor's token) in the request's language (`lang`), as in the
+    # admin: a blank name or slug is a 422.
+    api_fields = [APIField("name", writable=True), APIField("slug", writable=True)]
 
     class Meta:
         ordering = ["name"]

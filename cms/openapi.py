@@ -66,6 +66,10 @@ def complete_document(document, every_language_tags=()):
     declare_page_size_limit(document)
     declare_32_bit_numbers(document)
     declare_query_text(document)
+    declare_filters_that_exclude_each_other(document)
+    declare_text_that_may_not_be_blank(document)
+    declare_image_uploads(document)
+    declare_local_times(document)
     # The one error schema cms.problems.problem_doc refers to.
     document.setdefault("components", {}).setdefault("schemas", {})[PROBLEM_SCHEMA_NAME] = (
         ProblemDetail.model_json_schema()
@@ -340,3 +344,132 @@ def orderable_fields():
         "snippets_list": set.intersection(*snippets) if snippets else set(),
     }
     return {operation_id: sorted(fields) for operation_id, fields in lists.items()}
+
+
+# Wagtail's lists answer these combinations of filters with a 422; OpenAPI cannot say that one query
+# parameter excludes another, so each parameter's description says it (and fuzz/schemathesis.toml
+# tells schemathesis' positive-data check).
+EXCLUSIVE_FILTERS = {
+    "child_of": "Not with `descendant_of` (a 422).",
+    "descendant_of": "Not with `child_of` (a 422).",
+    "offset": "Not with `order=random` (a 422).",
+}
+
+
+def declare_filters_that_exclude_each_other(document):
+    """Say on each of Wagtail's lists which of its filters cannot be used together."""
+    for operation in operations(document):
+        names = {parameter.get("name") for parameter in operation.get("parameters", [])}
+        for parameter in operation.get("parameters", []):
+            if parameter.get("in") != "query" or parameter.get("name") not in EXCLUSIVE_FILTERS:
+                continue
+            if parameter["name"] == "offset" and "order" not in names:
+                continue
+            note = EXCLUSIVE_FILTERS[parameter["name"]]
+            parameter["description"] = f"{parameter.get('description', '')} {note}".strip()
+
+
+# Text Wagtail's forms require: not empty and not only spaces (they strip it), with no NUL character.
+NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
+# Django's slug: letters, digits, hyphens and underscores (unicode letters for Wagtail's pages).
+SLUG = r"^[-a-zA-Z0-9_]+$"
+PAGE_SLUG = r"^[-\w]+$"
+# {component schema or "operationId multipart": {property: pattern}}: what Wagtail's write forms
+# refuse that its generated schemas let through.
+WRITE_TEXT = {
+    "SiteInputSchema": {"hostname": NOT_BLANK},
+    "RedirectInputSchema": {"old_path": NOT_BLANK},
+    "ArticleCategoryCreateSchema": {"name": NOT_BLANK, "slug": SLUG},
+    "ArticleCategoryPatchSchema": {"name": NOT_BLANK, "slug": SLUG},
+    "AuthorCreateSchema": {"name": NOT_BLANK, "slug": SLUG},
+    "AuthorPatchSchema": {"name": NOT_BLANK, "slug": SLUG},
+    "DocumentCreateSchema": {"title": NOT_BLANK},
+    "DocumentPatchSchema": {"title": NOT_BLANK},
+    "ImageCreateSchema": {"title": NOT_BLANK},
+    "ImagePatchSchema": {"title": NOT_BLANK},
+    "PageCreateAliasSchema": {"slug": PAGE_SLUG},
+    "PageCopySchema": {"slug": PAGE_SLUG},
+}
+
+
+def declare_text_that_may_not_be_blank(document):
+    """
+    Wagtail's write schemas take any string where its forms require text (a page's title, a
+    redirect's old path, a site's hostname, a snippet's name): say that it may not be blank, and
+    that a slug is a slug. Pages are found by their `meta.type` among the create schemas.
+    """
+    schemas = document.get("components", {}).get("schemas", {})
+    rules = {name: dict(properties) for name, properties in WRITE_TEXT.items()}
+    for name, schema in schemas.items():
+        if name.endswith(("PageCreateSchema", "PagePatchSchema")) and "title" in schema.get("properties", {}):
+            rules.setdefault(name, {})["title"] = NOT_BLANK
+    bodies = [(name, schemas.get(name, {})) for name in rules]
+    for operation in operations(document):  # multipart forms are inline, not in components
+        for media_type, media in operation.get("requestBody", {}).get("content", {}).items():
+            if media_type == "multipart/form-data" and "title" in media.get("schema", {}).get(
+                "properties", {}
+            ):
+                bodies.append(("multipart", media["schema"]))
+                rules["multipart"] = {"title": NOT_BLANK}
+    for name, schema in bodies:
+        for field, pattern in rules[name].items():
+            field_schema = schema.get("properties", {}).get(field, {})
+            for part in string_schemas(field_schema):
+                part["pattern"] = pattern
+            if pattern == NOT_BLANK and "anyOf" in field_schema:
+                # In a PATCH, null is not "leave it as it is": the form takes it as a blank value.
+                field_schema["anyOf"] = [part for part in field_schema["anyOf"] if part.get("type") != "null"]
+
+
+IMAGE_TYPES = "image/jpeg, image/png, image/gif, image/webp, image/avif, image/heic"
+
+
+def declare_image_uploads(document):
+    """
+    An image's `file` must be an image Wagtail can read, not any bytes: say which types. Its focal
+    point is in pixels, from 0 (its fields are PositiveIntegerFields).
+    """
+    schemas = document.get("components", {}).get("schemas", {})
+    bodies = [schemas.get("ImageCreateSchema", {}), schemas.get("ImagePatchSchema", {})]
+    for path, path_item in document.get("paths", {}).items():
+        if not path.startswith("/api/v3/images/"):
+            continue
+        for operation in path_item.values():
+            media = operation.get("requestBody", {}).get("content", {}).get("multipart/form-data")
+            if media and "file" in media.get("schema", {}).get("properties", {}):
+                media.setdefault("encoding", {})["file"] = {"contentType": IMAGE_TYPES}
+                media["schema"]["properties"]["file"].setdefault(
+                    "description", f"An image file Wagtail can read ({IMAGE_TYPES})."
+                )
+                bodies.append(media["schema"])
+    for body in bodies:
+        for name, schema in body.get("properties", {}).items():
+            if name.startswith("focal_point_"):
+                for part in integer_schemas(schema):
+                    part["minimum"] = max(part.get("minimum", 0), 0)
+                    part["maximum"] = min(part.get("maximum", MAX_NUMBER), MAX_NUMBER)
+
+
+# A local time as Wagtail's snippets give it (Django's isoformat: HH:MM[:SS[.ffffff]]), with no offset.
+LOCAL_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
+
+
+def declare_local_times(document):
+    """
+    Wagtail declares a TimeField as `format: time`, which JSON Schema reads as RFC 3339's time with
+    an offset; the clinic's hours are local times without one ("10:00:00", in the hours' `timezone`).
+    """
+
+    def walk(schema):
+        if isinstance(schema, dict):
+            if schema.get("type") == "string" and schema.get("format") == "time":
+                del schema["format"]
+                schema["pattern"] = LOCAL_TIME
+                schema.setdefault("description", "A local time, HH:MM:SS, without an offset.")
+            for value in schema.values():
+                walk(value)
+        elif isinstance(schema, list):
+            for value in schema:
+                walk(value)
+
+    walk(document.get("components", {}).get("schemas", {}))

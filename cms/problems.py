@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from wagtail.api.v3.errors import PROBLEM_JSON, ProblemDetail, problem_response
+from wagtail.utils.forms import FormValidationError
 
 ERROR_DESCRIPTIONS = {
     400: "Bad request: an unknown parameter, an unsupported `lang`, a value that makes no sense, or a "
@@ -86,6 +87,28 @@ def conflict(request, exc):
     return problem(409, ERROR_DESCRIPTIONS[409])
 
 
+# The codes Django's forms give a value another item already has (a slug, a site's hostname and port).
+UNIQUENESS_CODES = {"unique", "unique_together"}
+
+
+def form_conflict(request, exc):
+    """
+    Wagtail's write forms refuse a value another item already has (a category's slug, a site's
+    hostname and port) as they refuse any invalid one; the request is valid and meets stored data:
+    a 409 naming the fields, as the database's own refusal (conflict()). Any other form error stays
+    Wagtail's 422.
+    """
+    errors = [
+        {"type": code, "loc": list(path), "msg": message}
+        for path, coded_messages in exc.loc_errors
+        for message, code in coded_messages
+    ]
+    if errors and all(error["type"] in UNIQUENESS_CODES for error in errors):
+        return problem(409, ERROR_DESCRIPTIONS[409], errors=errors)
+    return problem(422, gettext("Validation failed"), errors=errors)
+
+
 def register_problem_handlers(api):
     api.add_exception_handler(NinjaValidationError, validation_failed)
+    api.add_exception_handler(FormValidationError, form_conflict)
     api.add_exception_handler(IntegrityError, conflict)

@@ -24,7 +24,7 @@ from wagtail.images.api.v3.router import router as images_router
 from wagtail.models import Page, Site
 from wagtail.snippets.api.v3.router import router as snippets_router
 
-from cms.problems import documented_errors, problem
+from cms.problems import documented_errors, problem, reject_unknown_parameters
 
 APPS_READ_ARTICLES = (
     "Wagtail's pages endpoints are for editors' tools: send `Authorization: Bearer <API token>`. "
@@ -182,6 +182,27 @@ def snippet_keys_of_their_type():
 
     names = {operation.view_func.__name__ for _path, operation in all_operations(snippets_router)}
     wrap_operations(snippets_router, names - {"list_snippets", "create_snippet"}, check_key, needs="pk")
+
+
+# The query parameters Wagtail's pages/find takes (its document says the same), and the API's own.
+FIND_PAGE_PARAMETERS = {"id", "html_path", "site", "version", "lang"}
+
+
+def find_page_knows_its_parameters():
+    """
+    Wagtail's pages/find ignores query parameters it does not know (its lists refuse them): a 400
+    naming them, as everywhere else, so a misspelt `html_path` is not a redirect to the wrong page.
+    """
+
+    def check_parameters(view_func):
+        @wraps(view_func)
+        def view(request, *args, **kwargs):
+            reject_unknown_parameters(request, FIND_PAGE_PARAMETERS)
+            return view_func(request, *args, **kwargs)
+
+        return view
+
+    wrap_operations(pages_router, {"find_page"}, check_parameters)
 
 
 def all_operations(router, prefix=""):

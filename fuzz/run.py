@@ -217,7 +217,15 @@ def main():
         "--max-time", type=int, default=420, help="Seconds for both schemathesis runs together (at most)."
     )
     parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument(
+        "--operation",
+        action="append",
+        default=[],
+        metavar="OPERATION_ID",
+        help="Fuzz only this operation (repeatable), with the editor's token only: to iterate on a failure.",
+    )
     args = parser.parse_args()
+    only = [option for operation_id in args.operation for option in ("--include-operation-id", operation_id)]
 
     workdir = Path(tempfile.mkdtemp(prefix="clinic-fuzz-"))
     env = django_env(workdir)
@@ -232,19 +240,23 @@ def main():
         server = start_server(env, log)
         try:
             # Anonymous first: the editor's run then changes and deletes content.
-            anonymous_seconds = args.max_time // 4
-            runs.append(
-                (
-                    "anonymous",
-                    *schemathesis(
-                        workdir,
+            anonymous_seconds = args.max_time // 4 if not only else 0
+            runs += (
+                []
+                if only
+                else [
+                    (
                         "anonymous",
-                        args,
-                        anonymous_seconds,
-                        "--include-path-regex",
-                        public_paths_regex(),
-                    ),
-                )
+                        *schemathesis(
+                            workdir,
+                            "anonymous",
+                            args,
+                            anonymous_seconds,
+                            "--include-path-regex",
+                            public_paths_regex(),
+                        ),
+                    )
+                ]
             )
             runs.append(
                 (
@@ -256,6 +268,7 @@ def main():
                         args.max_time - anonymous_seconds,
                         "--header",
                         f"Authorization: Bearer {token}",
+                        *only,
                     ),
                 )
             )

@@ -20,7 +20,20 @@ if not os.environ.get("FUZZ_WORKDIR"):
     raise ImproperlyConfigured("fuzz.settings needs FUZZ_WORKDIR, a throwaway folder: run `make fuzz`.")
 FUZZ_WORKDIR = Path(os.environ["FUZZ_WORKDIR"])
 
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": FUZZ_WORKDIR / "fuzz.sqlite3"}}
+# The server's 8 threads write at once: each write transaction takes SQLite's lock when it begins
+# (IMMEDIATE) and waits for it, rather than failing with "database is locked" (a 500) when a read
+# turns into a write while another holds it.
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": FUZZ_WORKDIR / "fuzz.sqlite3",
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL;",
+        },
+    }
+}
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "public": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "public"},

@@ -4,6 +4,8 @@ at large): a value the document allows is not refused for its shape, and a value
 4xx. Each test here is one disagreement the fuzzer found, kept fixed.
 """
 
+import datetime
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,6 +14,7 @@ from jsonschema import Draft202012Validator
 from consultations.api import IDEMPOTENCY_KEY_PATTERN, PHONE_PATTERN
 from consultations.models import ConsultationRequest
 from consultations.validators import normalise_indian_phone
+from home.models import OpeningHours
 from tests.consultations.conftest import clinic_hours, next_monday  # noqa: F401 (fixtures)
 
 BOOKINGS = "/api/v3/consultation-requests/"
@@ -195,3 +198,77 @@ def test_wagtails_lists_declare_the_largest_page_they_give(client, document, edi
         client.get("/api/v3/images/", {"limit": most}, HTTP_AUTHORIZATION=editor_authorization).status_code
         == 200
     )
+
+
+def test_opening_hours_listed_by_wagtail_match_the_schema_it_documents(
+    client, document, editor_authorization
+):
+    # Its sessions' times are local ("10:00:00"), not RFC 3339 times with an offset.
+    OpeningHours.objects.get_or_create(name="Clinic hours")[0].sessions.create(
+        weekday=0, opens=datetime.time(10), closes=datetime.time(13)
+    )
+    answer = client.get("/api/v3/snippets/home.OpeningHours/", HTTP_AUTHORIZATION=editor_authorization)
+    assert answer.status_code == 200
+    schema = document["components"]["schemas"]["OpeningHoursSchema"]
+    for item in answer.json()["items"]:
+        Draft202012Validator(
+            {"$ref": "#/components/schemas/OpeningHoursSchema", "components": document["components"]},
+            format_checker=Draft202012Validator.FORMAT_CHECKER,
+        ).validate(item)
+    assert schema["properties"]["sessions"]["items"]
+
+
+def test_finding_a_page_with_a_parameter_it_does_not_take_is_a_400(client, editor_authorization):
+    answer = client.get(
+        "/api/v3/pages/find/", {"id": 1, "htmlpath": "/"}, HTTP_AUTHORIZATION=editor_authorization
+    )
+    assert answer.status_code == 400
+    assert "htmlpath" in answer.json()["detail"]
+    assert (
+        client.get("/api/v3/pages/find/", {"id": 1}, HTTP_AUTHORIZATION=editor_authorization).status_code
+        == 302  # to the page found
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "schema_name", "field"),
+    [
+        ("/api/v3/redirects/", "RedirectInputSchema", "old_path"),
+        ("/api/v3/sites/", "SiteInputSchema", "hostname"),
+    ],
+)
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_text_wagtails_forms_require_is_declared_not_blank(
+    client, document, editor_authorization, path, schema_name, field, blank
+):
+    schema = document["components"]["schemas"][schema_name]
+    assert field in schema["required"] and not allows(schema["properties"][field], blank)
+    assert allows(schema["properties"][field], "/old-page/")
+    answer = client.post(
+        path, {field: blank}, content_type="application/json", HTTP_AUTHORIZATION=editor_authorization
+    )
+    assert answer.status_code == 422
+
+
+def test_an_images_title_cannot_be_patched_to_null_or_blank(document):
+    title = document["components"]["schemas"]["ImagePatchSchema"]["properties"]["title"]
+    assert not allows(title, None) and not allows(title, " ") and allows(title, "Sunscreen")
+    focal_point_x = document["components"]["schemas"]["ImagePatchSchema"]["properties"]["focal_point_x"]
+    assert not allows(focal_point_x, -1) and allows(focal_point_x, 0)
+
+
+def test_filters_that_exclude_each_other_say_so(document):
+    assert "descendant_of" in parameter_description(document, "/api/v3/pages/", "child_of")
+    assert "child_of" in parameter_description(document, "/api/v3/pages/", "descendant_of")
+    assert "random" in parameter_description(document, "/api/v3/images/", "offset")
+
+
+def parameter_description(document, path, name):
+    [parameter] = [p for p in document["paths"][path]["get"]["parameters"] if p.get("name") == name]
+    return parameter["description"]
+
+
+@pytest.mark.parametrize("schema_name", ["PageCopySchema", "PageCreateAliasSchema"])
+def test_a_copys_or_an_aliass_slug_may_be_left_out_but_not_blank(document, schema_name):
+    slug = document["components"]["schemas"][schema_name]["properties"]["slug"]
+    assert allows(slug, None) and allows(slug, "sun-care") and not allows(slug, "")

@@ -4,9 +4,11 @@ Wagtail's write endpoints with an editor's token, where `make fuzz` (which runs 
 """
 
 import pytest
+from jsonschema import Draft202012Validator
 from wagtail.models import Page, Site
 
-from articles.models import ArticleCategory
+from articles.models import ArticleCategory, Author
+from tests.factories import AuthorFactory
 
 
 @pytest.mark.parametrize("action", ["copy", "move", "create_alias"])
@@ -41,19 +43,82 @@ def test_a_snippet_key_its_type_cannot_have_is_a_404(client, editor_authorizatio
 
 
 def test_a_write_that_breaks_a_uniqueness_rule_is_a_409(client, editor_authorization):
-    # Wagtail's form for a snippet holds only its writable API fields (none here), so the database
-    # is what refuses a second category with the same (empty) slug, as it refuses a slug stored by
-    # another request between a form's check and its save.
-    ArticleCategory.objects.create(name="", slug="")
-    response = client.post(
-        "/api/v3/snippets/articles.ArticleCategory/",
-        {},
-        content_type="application/json",
-        HTTP_AUTHORIZATION=editor_authorization,
+    # The database refuses what the form could not see coming: a slug stored by another request
+    # between a form's check and its save (here, one already blank, which the form lets through).
+    AuthorFactory(name="Dr. Anitha", slug="")
+    response = post_snippet(client, editor_authorization, "articles.Author", {"name": "  "})
+    assert response.status_code == 422  # a blank name is refused before anything is saved
+    ArticleCategory.objects.create(name="Acne", slug="acne")
+    response = post_snippet(
+        client, editor_authorization, "articles.ArticleCategory", {"name": "Acne", "slug": "acne"}
     )
     assert response.status_code == 409, response.json()
     assert response["Content-Type"].startswith("application/problem+json")
-    assert ArticleCategory.objects.filter(slug="").count() == 1
+    assert response.json()["errors"][0]["loc"] == ["slug"]
+    assert ArticleCategory.objects.filter(slug="acne").count() == 1
+
+
+def post_snippet(client, authorization, type_, body, **query):
+    return client.post(
+        f"/api/v3/snippets/{type_}/"
+        + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else ""),
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=authorization,
+    )
+
+
+@pytest.mark.parametrize(
+    ("type_", "body"),
+    [
+        ("articles.ArticleCategory", {"name": "Hair care", "slug": "hair-care"}),
+        ("articles.Author", {"name": "Dr. Meena", "role": "Consultant dermatologist"}),
+    ],
+)
+def test_an_editor_creates_a_category_or_an_author_with_the_name_given(
+    client, editor_authorization, type_, body
+):
+    response = post_snippet(client, editor_authorization, type_, body)
+    assert response.status_code == 201, response.json()
+    assert response.json()["name"] == body["name"]
+    model = ArticleCategory if type_ == "articles.ArticleCategory" else Author
+    item = model.objects.get(pk=response.json()["id"])
+    assert (item.name_en, item.slug) == (body["name"], body.get("slug", "dr-meena"))
+
+
+def test_a_name_sent_with_lang_ta_is_the_tamil_name(client, editor_authorization):
+    response = post_snippet(
+        client, editor_authorization, "articles.ArticleCategory", {"name": "முடி", "slug": "mudi"}, lang="ta"
+    )
+    assert response.status_code == 201, response.json()
+    assert ArticleCategory.objects.get(slug="mudi").name_ta == "முடி"
+
+
+@pytest.mark.parametrize("type_", ["articles.ArticleCategory", "articles.Author"])
+@pytest.mark.parametrize("name", ["", "   "])
+def test_a_category_or_an_author_without_a_name_is_a_422_and_nothing_is_stored(
+    client, editor_authorization, document, type_, name
+):
+    response = post_snippet(client, editor_authorization, type_, {"name": name, "slug": "no-name"})
+    assert response.status_code == 422, response.json()
+    assert response.json()["errors"][0]["loc"] == ["name"]
+    assert not ArticleCategory.objects.filter(slug="no-name").exists()
+    assert not Author.objects.filter(slug="no-name").exists()
+    # and the document says so: the create schema's name may not be blank
+    schema = document["components"]["schemas"][type_.split(".")[1] + "CreateSchema"]
+    assert "name" in schema["required"]
+    assert not Draft202012Validator(schema["properties"]["name"]).is_valid(name)
+
+
+def test_a_category_without_a_slug_is_a_422(client, editor_authorization):
+    response = post_snippet(client, editor_authorization, "articles.ArticleCategory", {"name": "Nails"})
+    assert response.status_code == 422
+    assert not ArticleCategory.objects.filter(name_en="Nails").exists()
+
+
+@pytest.fixture
+def document(client):
+    return client.get("/api/v3/openapi.json").json()
 
 
 @pytest.mark.parametrize("filter_", ["child_of", "descendant_of"])
