@@ -225,7 +225,7 @@ WRITE_ROUTERS = (
 def bodies_as_declared():
     """
     Wagtail validates its write bodies in pydantic's lax mode, which takes `0` or `"yes"` for a
-    boolean and `true` or `2.0` for a whole number; the document declares JSON booleans and
+    boolean and `true` or `"2"` for a whole number; the document declares JSON booleans and
     integers, and an image's focal point within what its database column holds (0 to 2**31-1, which
     SQLite does not check). A body's value that is not what its field declares is a 422, before
     Wagtail saves anything.
@@ -264,11 +264,18 @@ def undeclared_values(request, data):
         value = sent.get(key) if isinstance(sent, dict) else None
         if kind is bool and value is not None and not isinstance(value, bool):
             errors.append(body_error(key, "bool_type", "Input should be a boolean"))
-        elif kind is int and value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        elif kind is int and value is not None and not is_json_integer(value):
             errors.append(body_error(key, "int_type", "Input should be an integer"))
         elif name.startswith("focal_point_") and not 0 <= (getattr(data, name, None) or 0) <= MAX_NUMBER:
             errors.append(body_error(key, "less_than_equal", f"Input should be from 0 to {MAX_NUMBER}"))
     return errors
+
+
+def is_json_integer(value):
+    """Whether `value`, read from JSON, is an integer as JSON Schema says: 2.0 is, true and "2" are not."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
 
 
 def body_error(key, type_, message):
