@@ -484,7 +484,8 @@ def declare_snippet_bodies_typed_by_path(document):
     """
     Wagtail declares a snippet's body as exactly one of its types' schemas (`oneOf`), chosen by
     `meta.type`; but `meta.type` may be left out, as the path's `type` gives it, and a body without
-    it (or without `meta`) may fit several types' schemas, which `oneOf` refuses. A body is valid
+    it (or without `meta`) may fit several types' schemas, which `oneOf` refuses; nor does `meta`
+    need its `type`. A body is valid
     when it is one of the types' (`anyOf`); that it is the path's type's is the server's to say (a 422).
     """
     for operation in operations(document):
@@ -498,3 +499,17 @@ def declare_snippet_bodies_typed_by_path(document):
                     "The body of one of the snippet types: the path's `type`, which `meta.type` "
                     "may repeat (any other is a 422) or leave out."
                 )
+            for body in schema.get("anyOf", []):
+                for meta in referred(document, body).get("properties", {}).get("meta", {}).get("anyOf", []):
+                    meta_schema = referred(document, meta)
+                    if "type" in meta_schema.get("required", []):
+                        meta_schema["required"].remove("type")
+
+
+def referred(document, schema):
+    """The component schema `schema` refers to (`$ref`), or `schema` itself."""
+    ref = schema.get("$ref", "")
+    prefix = REF.format("schemas", "")
+    if ref.startswith(prefix):
+        return document.get("components", {}).get("schemas", {}).get(ref[len(prefix) :], {})
+    return schema

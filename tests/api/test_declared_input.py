@@ -279,6 +279,7 @@ def test_a_copys_or_an_aliass_slug_may_be_left_out_but_not_blank(document, schem
     [
         {"name": "Hair care", "slug": "hair-care"},
         {"name": "Hair care", "slug": "hair-care", "meta": {"type": "articles.ArticleCategory"}},
+        {"name": "Hair care", "slug": "hair-care", "meta": {}},
     ],
 )
 def test_a_snippet_body_may_leave_its_type_to_the_path(client, document, editor_authorization, body):
