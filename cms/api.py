@@ -13,6 +13,7 @@ from cms.openapi import publish_complete_document
 from cms.problems import register_problem_handlers
 from cms.wagtail_api import (
     UTF8JSONRenderer,
+    bodies_as_declared,
     find_page_knows_its_parameters,
     refuse_root_page_actions,
     render_openapi_document_with_renderer,
@@ -54,6 +55,7 @@ require_editor_tokens()
 refuse_root_page_actions()
 root_needs_a_site()
 snippet_keys_of_their_type()
+bodies_as_declared()
 find_page_knows_its_parameters()
 api.add_router("/", index_router)
 api.add_router("/", articles_router)

@@ -70,6 +70,7 @@ def complete_document(document, every_language_tags=()):
     declare_text_that_may_not_be_blank(document)
     declare_image_uploads(document)
     declare_local_times(document)
+    declare_snippet_bodies_typed_by_path(document)
     # The one error schema cms.problems.problem_doc refers to.
     document.setdefault("components", {}).setdefault("schemas", {})[PROBLEM_SCHEMA_NAME] = (
         ProblemDetail.model_json_schema()
@@ -473,3 +474,42 @@ def declare_local_times(document):
                 walk(value)
 
     walk(document.get("components", {}).get("schemas", {}))
+
+
+# Wagtail's snippet writes: one body schema per type, which the path's `type` chooses.
+SNIPPET_WRITES = {"snippets_create", "snippets_update"}
+
+
+def declare_snippet_bodies_typed_by_path(document):
+    """
+    Wagtail declares a snippet's body as exactly one of its types' schemas (`oneOf`), chosen by
+    `meta.type`; but `meta.type` may be left out, as the path's `type` gives it, and a body without
+    it (or without `meta`) may fit several types' schemas, which `oneOf` refuses; nor does `meta`
+    need its `type`. A body is valid
+    when it is one of the types' (`anyOf`); that it is the path's type's is the server's to say (a 422).
+    """
+    for operation in operations(document):
+        if operation.get("operationId") not in SNIPPET_WRITES:
+            continue
+        for media in operation.get("requestBody", {}).get("content", {}).values():
+            schema = media.get("schema", {})
+            if "oneOf" in schema:
+                schema["anyOf"] = schema.pop("oneOf")
+                schema["description"] = (
+                    "The body of one of the snippet types: the path's `type`, which `meta.type` "
+                    "may repeat (any other is a 422) or leave out."
+                )
+            for body in schema.get("anyOf", []):
+                for meta in referred(document, body).get("properties", {}).get("meta", {}).get("anyOf", []):
+                    meta_schema = referred(document, meta)
+                    if "type" in meta_schema.get("required", []):
+                        meta_schema["required"].remove("type")
+
+
+def referred(document, schema):
+    """The component schema `schema` refers to (`$ref`), or `schema` itself."""
+    ref = schema.get("$ref", "")
+    prefix = REF.format("schemas", "")
+    if ref.startswith(prefix):
+        return document.get("components", {}).get("schemas", {}).get(ref[len(prefix) :], {})
+    return schema

@@ -4,6 +4,9 @@ document rendered the same way, Wagtail's pages endpoints kept for editors' toke
 redirects, images and documents for the editors who manage them.
 """
 
+import json
+import types
+import typing
 from functools import wraps
 
 from django.core.exceptions import ValidationError
@@ -11,9 +14,11 @@ from django.http import Http404
 from ninja.errors import AuthenticationError
 from ninja.openapi.views import openapi_json
 from ninja.renderers import JSONRenderer
+from pydantic import BaseModel
 from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
 from wagtail.api.v3.permissions import require_any_permission
 from wagtail.api.v3.routers.pages import router as pages_router
+from wagtail.api.v3.routers.sites import router as sites_router
 from wagtail.contrib.redirects.api.v3 import router as redirects_router
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.coreutils import resolve_model_string
@@ -24,6 +29,7 @@ from wagtail.images.api.v3.router import router as images_router
 from wagtail.models import Page, Site
 from wagtail.snippets.api.v3.router import router as snippets_router
 
+from cms.middleware import MAX_NUMBER
 from cms.problems import documented_errors, problem, reject_unknown_parameters
 
 APPS_READ_ARTICLES = (
@@ -203,6 +209,86 @@ def find_page_knows_its_parameters():
         return view
 
     wrap_operations(pages_router, {"find_page"}, check_parameters)
+
+
+# Wagtail's routers that take a body to write.
+WRITE_ROUTERS = (
+    pages_router,
+    sites_router,
+    redirects_router,
+    images_router,
+    documents_router,
+    snippets_router,
+)
+
+
+def bodies_as_declared():
+    """
+    Wagtail validates its write bodies in pydantic's lax mode, which takes `0` or `"yes"` for a
+    boolean and `true` or `"2"` for a whole number; the document declares JSON booleans and
+    integers, and an image's focal point within what its database column holds (0 to 2**31-1, which
+    SQLite does not check). A body's value that is not what its field declares is a 422, before
+    Wagtail saves anything.
+    """
+
+    def check_body(view_func):
+        @wraps(view_func)
+        def view(request, *args, **kwargs):
+            errors = undeclared_values(request, kwargs.get("data"))
+            if errors:
+                return problem(422, "Some values are not valid: `errors` says which.", errors=errors)
+            return view_func(request, *args, **kwargs)
+
+        return view
+
+    for router in WRITE_ROUTERS:
+        names = {operation.view_func.__name__ for _path, operation in all_operations(router)}
+        wrap_operations(router, names, check_body)
+
+
+def undeclared_values(request, data):
+    """Validation errors, as Ninja's, for the top-level values of the body `data` was read from."""
+    data = getattr(data, "root", data)  # a union of snippet types
+    if not isinstance(data, BaseModel):
+        return []
+    sent = {}
+    if request.content_type == "application/json" and request.body:
+        try:
+            sent = json.loads(request.body)
+        except ValueError:
+            sent = {}
+    errors = []
+    for name, field in type(data).model_fields.items():
+        key = field.alias or name
+        kind = scalar_kind(field.annotation)
+        value = sent.get(key) if isinstance(sent, dict) else None
+        if kind is bool and value is not None and not isinstance(value, bool):
+            errors.append(body_error(key, "bool_type", "Input should be a boolean"))
+        elif kind is int and value is not None and not is_json_integer(value):
+            errors.append(body_error(key, "int_type", "Input should be an integer"))
+        elif name.startswith("focal_point_") and not 0 <= (getattr(data, name, None) or 0) <= MAX_NUMBER:
+            errors.append(body_error(key, "less_than_equal", f"Input should be from 0 to {MAX_NUMBER}"))
+    return errors
+
+
+def is_json_integer(value):
+    """Whether `value`, read from JSON, is an integer as JSON Schema says: 2.0 is, true and "2" are not."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+
+def body_error(key, type_, message):
+    """One of Ninja's validation errors, for the body's `key`."""
+    return {"type": type_, "loc": ["body", "data", key], "msg": message}
+
+
+def scalar_kind(annotation):
+    """bool or int if `annotation` is that type (or that type or None), else None."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        parts = [part for part in typing.get_args(annotation) if part is not type(None)]
+        annotation = parts[0] if len(parts) == 1 else None
+    return annotation if annotation in (bool, int) else None
 
 
 def all_operations(router, prefix=""):

@@ -272,3 +272,29 @@ def parameter_description(document, path, name):
 def test_a_copys_or_an_aliass_slug_may_be_left_out_but_not_blank(document, schema_name):
     slug = document["components"]["schemas"][schema_name]["properties"]["slug"]
     assert allows(slug, None) and allows(slug, "sun-care") and not allows(slug, "")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "Hair care", "slug": "hair-care"},
+        {"name": "Hair care", "slug": "hair-care", "meta": {"type": "articles.ArticleCategory"}},
+        {"name": "Hair care", "slug": "hair-care", "meta": {}},
+    ],
+)
+def test_a_snippet_body_may_leave_its_type_to_the_path(client, document, editor_authorization, body):
+    # Without `meta.type`, a body fits several types' schemas: still one the document allows.
+    operation = document["paths"]["/api/v3/snippets/{type}/"]["post"]
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert Draft202012Validator({**schema, "components": document["components"]}).is_valid(body)
+    assert not Draft202012Validator({**schema, "components": document["components"]}).is_valid(
+        {"meta": {"type": "nowhere.Nothing"}}
+    )
+
+    answer = client.post(
+        "/api/v3/snippets/articles.ArticleCategory/",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=editor_authorization,
+    )
+    assert answer.status_code == 201, answer.json()

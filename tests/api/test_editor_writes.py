@@ -4,7 +4,9 @@ Wagtail's write endpoints with an editor's token, where `make fuzz` (which runs 
 """
 
 import pytest
+import wagtail_factories
 from jsonschema import Draft202012Validator
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site
 
 from articles.models import ArticleCategory, Author
@@ -140,3 +142,57 @@ def test_a_json_body_that_is_not_an_object_is_a_400(client, editor_authorization
     )
     assert response.status_code == 400
     assert response.json()["detail"] == "The body must be a JSON object."
+
+
+@pytest.mark.parametrize("value", [2**31, -1])
+def test_an_images_focal_point_beyond_its_column_is_a_422_and_nothing_is_saved(
+    client, editor_authorization, value
+):
+    # SQLite would store 2**31; PostgreSQL's column (and the document) stop at 2**31-1.
+    image = wagtail_factories.ImageFactory()
+    path = f"/api/v3/images/{image.pk}/"
+    response = patch_json(client, editor_authorization, path, {"focal_point_x": value})
+    assert response.status_code == 422, response.json()
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["errors"][0]["loc"] == ["body", "data", "focal_point_x"]
+    image.refresh_from_db()
+    assert image.focal_point_x is None
+    # 5.0 is a whole number to JSON Schema too.
+    taken = patch_json(client, editor_authorization, path, {"focal_point_x": 2**31 - 1, "focal_point_y": 5.0})
+    assert taken.status_code == 200, taken.json()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("is_permanent", 0), ("is_permanent", "true"), ("site", True), ("site", "1")]
+)
+def test_a_redirect_with_a_value_not_of_its_declared_json_type_is_a_422(
+    client, editor_authorization, field, value
+):
+    # Wagtail's schemas would take 0 for false and true for 1 (pydantic's lax mode); the document
+    # says a JSON boolean, a JSON integer.
+    site = Site.objects.get(is_default_site=True)
+    redirect = Redirect.objects.create(old_path="/old", redirect_link="https://example.com/", site=site)
+    body = {"old_path": "/old", "redirect_link": "https://example.com/", "site": site.pk}
+    response = client.put(
+        f"/api/v3/redirects/{redirect.pk}/",
+        {**body, field: value},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=editor_authorization,
+    )
+    assert response.status_code == 422, response.json()
+    assert response.json()["errors"][0]["loc"] == ["body", "data", field]
+    redirect.refresh_from_db()
+    assert redirect.is_permanent
+    taken = client.put(
+        f"/api/v3/redirects/{redirect.pk}/",
+        {**body, "is_permanent": False},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=editor_authorization,
+    )
+    assert taken.status_code == 200, taken.json()
+    redirect.refresh_from_db()
+    assert not redirect.is_permanent
+
+
+def patch_json(client, authorization, path, body):
+    return client.patch(path, body, content_type="application/json", HTTP_AUTHORIZATION=authorization)
