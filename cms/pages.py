@@ -272,6 +272,10 @@ def index_translated_slugs(connection):
     """
     table = Page._meta.db_table
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and connection.in_atomic_block:
+            # PostgreSQL refuses to index a table with deferred checks pending in the transaction
+            # (a test's, or a data migration's): run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for language, _name in settings.LANGUAGES:
             column = f"slug_{language}"
             quoted = connection.ops.quote_name(column)

@@ -7,6 +7,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "instances-test-only-secret-key")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+os.environ.setdefault("WAGTAILADMIN_BASE_URL", "http://127.0.0.1")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")  # plain HTTP on loopback, as behind a TLS proxy
 
 from cms.settings.production import *  # noqa: E402, F403
 
