@@ -101,6 +101,9 @@ MAX_NUMBER = 2**31 - 1
 # Search text: the API's `search` (Wagtail's endpoints and the articles'), the site search's `q`.
 SEARCH_PARAMETERS = ("search", "q")
 NUMBER = re.compile(r"^[-+]?\d+$")
+# Wagtail reads the id of the page a PATCH names (to learn the page's type) before its routing checks
+# that the id is a number, and fails on one that is not.
+PAGE_UPDATE = re.compile(r"^/api/v3/pages/(?P<page_id>[^/]+)/$")
 
 
 class InputGuardMiddleware:
@@ -110,8 +113,9 @@ class InputGuardMiddleware:
     SQLite's full-text search fails on them), and, in the API, whole numbers beyond 32 bits in the
     path or the query (Wagtail's own endpoints pass them to the database, where SQLite fails with
     "datatype mismatch"), a `site` filter whose port is not a number, and a JSON body that is not
-    an object (every body the API takes is one; Wagtail's write endpoints fail on an array). The
-    site answers with its 400 page, the API with problem+json. Search text is made searchable
+    an object (every body the API takes is one; Wagtail's write endpoints fail on an array). A page
+    update whose page id is not a number is a 404 (Wagtail looks the page up before checking it).
+    The site answers with its 400 page, the API with problem+json. Search text is made searchable
     (searchable_text()).
     """
 
@@ -140,6 +144,9 @@ class InputGuardMiddleware:
                 return problem(400, "site must be a hostname, or hostname:port with a numeric port.")
             if not json_body_is_an_object(request):
                 return problem(400, "The body must be a JSON object.")
+            page_id = page_id_to_update(request)
+            if page_id is not None and not page_id.isdigit():
+                return problem(404, f"No page has the id {page_id[:40]!r}: a page's id is a whole number.")
         return self.get_response(request)
 
 
@@ -181,6 +188,12 @@ def nul_character_in(request):
     if any("\x00" in key or "\x00" in value for key, value in request.COOKIES.items()):
         return "cookies"
     return None
+
+
+def page_id_to_update(request):
+    """The page id of a PATCH to Wagtail's pages endpoint, as sent; None for any other request."""
+    match = PAGE_UPDATE.match(request.path_info) if request.method == "PATCH" else None
+    return match["page_id"] if match else None
 
 
 def out_of_range_number(request):

@@ -136,7 +136,10 @@ ROOT_PAGE_ACTIONS = {"copy", "move", "create_alias"}
 
 
 def refuse_root_page_actions():
-    """Copying, moving or aliasing the root page is a 403, as the admin's permissions say."""
+    """
+    Copying, moving or aliasing the root page is a 403, as the admin's permissions say; moving a
+    page beside the root (which would leave it without a parent) is a 400.
+    """
 
     def refuse_root(view_func):
         @wraps(view_func)
@@ -148,6 +151,21 @@ def refuse_root_page_actions():
         return view
 
     wrap_operations(pages_router, ROOT_PAGE_ACTIONS, refuse_root)
+
+    def refuse_beside_root(view_func):
+        @wraps(view_func)
+        def view(request, *args, data, **kwargs):
+            # Without a "-child" position the destination is the new sibling, so its parent is the
+            # new parent: the root has none, and Wagtail fails looking for it.
+            beside = not (data.position or "").endswith("-child")
+            if beside and Page.objects.filter(pk=data.destination_id, depth=1).exists():
+                message = 'Nothing can be moved beside the root page: give the position "last-child".'
+                return problem(400, message)
+            return view_func(request, *args, data=data, **kwargs)
+
+        return view
+
+    wrap_operations(pages_router, {"move"}, refuse_beside_root)
 
 
 def root_needs_a_site():

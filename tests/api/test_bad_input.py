@@ -5,6 +5,7 @@ JSON nested thousands of levels deep.
 """
 
 import pytest
+from wagtail.models import Page
 
 from articles.models import ArticlePage
 
@@ -136,3 +137,62 @@ def test_deeply_nested_json_to_wagtails_write_endpoints_is_a_400_problem(client,
         )
         assert response.status_code == 400, path
         assert response["Content-Type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize("page_id", ["abc", "1.5", "-", "99999999999"])
+def test_a_page_write_to_an_id_that_is_not_a_number_is_a_4xx_problem(client, editor_authorization, page_id):
+    """Found by make fuzz: Wagtail reads the page's id, to learn its type, before its own routing does."""
+    response = client.patch(
+        f"/api/v3/pages/{page_id}/",
+        '{"title": "Pores"}',
+        content_type="application/json",
+        HTTP_AUTHORIZATION=editor_authorization,
+    )
+
+    assert response.status_code in (400, 404)
+    assert response["Content-Type"].startswith("application/problem+json")
+
+
+def test_moving_a_page_under_no_parent_is_a_4xx_problem(client, editor_authorization):
+    """Found by make fuzz: Wagtail's move action failed beside the tree's root, which has no parent."""
+    article = ArticlePage.objects.get(slug_en="is-micro-needling-effective-for-reducing-skin-pores")
+    root = Page.get_first_root_node().pk
+    bodies = [
+        f'{{"destination_id": {root}, "position": "{position}"}}'
+        for position in ["left", "right", "first-sibling", "last-sibling"]
+    ]
+    for body in [
+        *bodies,
+        '{"destination_id": null}',
+        "{}",
+        '{"destination_id": 999999}',
+        '{"destination_id": "x"}',
+    ]:
+        response = client.post(
+            f"/api/v3/pages/{article.pk}/actions/move/",
+            body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=editor_authorization,
+        )
+        assert 400 <= response.status_code < 500, body
+        assert response["Content-Type"].startswith("application/problem+json"), body
+    article.refresh_from_db()
+    assert article.get_parent().specific_class.__name__ == "BlogIndexPage"  # not moved
+
+
+def test_a_malformed_multipart_body_is_a_400_problem(client, editor_authorization):
+    """Found by make fuzz: a multipart body whose boundary is not valid failed in Django's parser."""
+    for content_type in [
+        "multipart/form-data; boundary=",
+        "multipart/form-data; boundary=a\x7fb",
+        "multipart/form-data",
+    ]:
+        response = client.generic(
+            "POST",
+            "/api/v3/images/",
+            b"--x\r\nContent-Disposition: form-data; name=title\r\n\r\nA\r\n--x--\r\n",
+            content_type=content_type,
+            HTTP_AUTHORIZATION=editor_authorization,
+        )
+        assert 400 <= response.status_code < 500, content_type
+        assert response["Content-Type"].startswith("application/problem+json"), content_type
