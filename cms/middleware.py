@@ -12,6 +12,7 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.middleware.locale import LocaleMiddleware
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -101,9 +102,6 @@ MAX_NUMBER = 2**31 - 1
 # Search text: the API's `search` (Wagtail's endpoints and the articles'), the site search's `q`.
 SEARCH_PARAMETERS = ("search", "q")
 NUMBER = re.compile(r"^[-+]?\d+$")
-# Wagtail reads the id of the page a PATCH names (to learn the page's type) before its routing checks
-# that the id is a number, and fails on one that is not.
-PAGE_UPDATE = re.compile(r"^/api/v3/pages/(?P<page_id>[^/]+)/$")
 
 
 class InputGuardMiddleware:
@@ -191,9 +189,17 @@ def nul_character_in(request):
 
 
 def page_id_to_update(request):
-    """The page id of a PATCH to Wagtail's pages endpoint, as sent; None for any other request."""
-    match = PAGE_UPDATE.match(request.path_info) if request.method == "PATCH" else None
-    return match["page_id"] if match else None
+    """
+    The page id of a PATCH to Wagtail's pages endpoint, as sent; None for any other request.
+    Wagtail reads it (to learn the page's type) before its routing checks that it is a number.
+    """
+    if request.method != "PATCH" or not request.path_info.startswith("/api/v3/pages/"):
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    return match.kwargs.get("page_id") if match.url_name == "detail_page" else None
 
 
 def out_of_range_number(request):

@@ -138,7 +138,7 @@ ROOT_PAGE_ACTIONS = {"copy", "move", "create_alias"}
 def refuse_root_page_actions():
     """
     Copying, moving or aliasing the root page is a 403, as the admin's permissions say; moving a
-    page beside the root (which would leave it without a parent) is a 400.
+    page beside the root (which would leave it without a parent) is a 403 too.
     """
 
     def refuse_root(view_func):
@@ -159,8 +159,9 @@ def refuse_root_page_actions():
             # new parent: the root has none, and Wagtail fails looking for it.
             beside = not (data.position or "").endswith("-child")
             if beside and Page.objects.filter(pk=data.destination_id, depth=1).exists():
+                # A 403, as Wagtail answers for every other place the page cannot go.
                 message = 'Nothing can be moved beside the root page: give the position "last-child".'
-                return problem(400, message)
+                return problem(403, message)
             return view_func(request, *args, data=data, **kwargs)
 
         return view

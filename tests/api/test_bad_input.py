@@ -153,28 +153,31 @@ def test_a_page_write_to_an_id_that_is_not_a_number_is_a_4xx_problem(client, edi
     assert response["Content-Type"].startswith("application/problem+json")
 
 
-def test_moving_a_page_under_no_parent_is_a_4xx_problem(client, editor_authorization):
+def test_a_patch_to_find_a_page_is_still_a_405(client, editor_authorization):
+    response = client.patch(
+        "/api/v3/pages/find/", "{}", content_type="application/json", HTTP_AUTHORIZATION=editor_authorization
+    )
+
+    assert response.status_code == 405
+
+
+def test_moving_a_page_beside_the_root_is_a_403_problem(client, editor_authorization):
     """Found by make fuzz: Wagtail's move action failed beside the tree's root, which has no parent."""
     article = ArticlePage.objects.get(slug_en="is-micro-needling-effective-for-reducing-skin-pores")
     root = Page.get_first_root_node().pk
-    bodies = [
+    beside_root = [f'{{"destination_id": {root}}}'] + [
         f'{{"destination_id": {root}, "position": "{position}"}}'
         for position in ["left", "right", "first-sibling", "last-sibling"]
     ]
-    for body in [
-        *bodies,
-        '{"destination_id": null}',
-        "{}",
-        '{"destination_id": 999999}',
-        '{"destination_id": "x"}',
-    ]:
+    malformed = ['{"destination_id": null}', "{}", '{"destination_id": "x"}']
+    for body, status in [*((body, 403) for body in beside_root), *((body, 422) for body in malformed)]:
         response = client.post(
             f"/api/v3/pages/{article.pk}/actions/move/",
             body,
             content_type="application/json",
             HTTP_AUTHORIZATION=editor_authorization,
         )
-        assert 400 <= response.status_code < 500, body
+        assert response.status_code == status, body
         assert response["Content-Type"].startswith("application/problem+json"), body
     article.refresh_from_db()
     assert article.get_parent().specific_class.__name__ == "BlogIndexPage"  # not moved
@@ -196,3 +199,24 @@ def test_a_malformed_multipart_body_is_a_400_problem(client, editor_authorizatio
         )
         assert 400 <= response.status_code < 500, content_type
         assert response["Content-Type"].startswith("application/problem+json"), content_type
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "author=nobody-at-all",
+        "tag=no-such-tag",
+        "category=no-such-category",
+        "search=%C3%8F%11%18%F2%9B%93%90%C3%BB&author=x",
+        "updated_since=2030-01-01T00:00:00Z",
+        "date_from=2030-01-01",
+        "ordering=date&offset=3159&date_from=2022-08-04&updated_since=2026-11-30T23:29:20.696Z&limit=21"
+        "&fallback=none&author=x&tag=sunscreen&lang=*",
+    ],
+)
+def test_a_search_among_no_articles_finds_nothing(client, demo, query):
+    """Found by make fuzz: a search whose other filters left no article was a 500."""
+    response = client.get(f"/api/v3/articles/?search=pores&{query}")
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
