@@ -4,7 +4,6 @@ that a page of the blog, of a category or of a tag, or of the API list, is read 
 either end instead of sorting every article (issue #15).
 """
 
-from django.conf import settings
 from django.db import migrations, models
 
 
@@ -12,9 +11,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('articles', '0006_article_visibility_change'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
-        ('wagtailimages', '0027_image_description'),
-        migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
 
     operations = [
