@@ -356,6 +356,16 @@ def removed_since(request, since, now):
     return sorted(candidates - set(visible))
 
 
+def list_window(ids, count, offset, limit):
+    """
+    `ids[offset : offset + limit]` of a list of `count` in a total order, read from the nearer end
+    (as ArticlePaginator reads the blog's pages): the last items cost what the first do.
+    """
+    if offset <= count // 2:
+        return list(ids[offset : offset + limit])
+    return list(ids.reverse()[max(0, count - offset - limit) : max(0, count - offset)])[::-1]
+
+
 def sync_cursor(now):
     """
     The list's `server_time`: the newest change (ArticlePageQuerySet.last_change) rounded up to the
@@ -385,7 +395,7 @@ def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
     if filters.category:
         articles = articles.filter(category__slug=filters.category)
     if filters.tag:
-        articles = articles.filter(tags__slug=filters.tag)
+        articles = articles.tagged(filters.tag)
     if filters.author:
         articles = articles.filter(article_authors__author__slug=filters.author)
     if filters.date_from:
@@ -397,7 +407,7 @@ def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
         articles = articles.changed_since(filters.updated_since)
         removed_ids = removed_since(request, filters.updated_since, now)
     if filters.ordering == "date":
-        articles = articles.order_by("date", "first_published_at", "pk")
+        articles = articles.order_by("date", "pk")
     articles = articles.distinct()
 
     if filters.search:
@@ -407,7 +417,7 @@ def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
         cards = list(matches[filters.offset : filters.offset + filters.limit])
     else:
         count = articles.values("pk").count()  # DISTINCT over ids, not over every column of a page
-        window = list(articles.values_list("pk", flat=True)[filters.offset : filters.offset + filters.limit])
+        window = list_window(articles.values_list("pk", flat=True), count, filters.offset, filters.limit)
         # Fetched by id, not by the query that filters and sorts: there SQLite would sort whole rows.
         cards = ArticlePage.objects.as_cards(API_RENDITIONS).in_bulk(window)
         cards = [cards[pk] for pk in window if pk in cards]  # one deleted meanwhile is left out

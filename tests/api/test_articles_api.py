@@ -223,3 +223,30 @@ def test_the_list_runs_the_same_number_of_queries_for_5_and_50_items(client, blo
     fifty = queries(50)
     assert five == fifty
     assert fifty <= 12
+
+
+@pytest.mark.parametrize("params", [{}, {"ordering": "date"}, {"tag": "pores"}])
+def test_paging_through_the_list_gives_every_article_once_in_order(client, blog_page, params):
+    """Windows past the middle are read from the other end (articles.api.list_window) with the same items."""
+    for n in range(11):  # three a day, and a third of them tagged
+        ArticlePageFactory(
+            parent=blog_page,
+            date=datetime.date(2024, 1, 1) + datetime.timedelta(days=n // 3),
+            tags=["pores"] if n % 3 else [],
+        )
+    everything = [
+        item["id"] for item in client.get("/api/v3/articles/", {**params, "limit": 50}).json()["items"]
+    ]
+
+    for limit in (1, 3, 4):
+        windows = [
+            [
+                item["id"]
+                for item in client.get(
+                    "/api/v3/articles/", {**params, "limit": limit, "offset": offset}
+                ).json()["items"]
+            ]
+            for offset in range(0, len(everything) + limit, limit)
+        ]
+        assert sum(windows, []) == everything, limit
+    assert len(everything) == (7 if "tag" in params else 11)

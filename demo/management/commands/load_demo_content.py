@@ -9,6 +9,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import translation
+from wagtail.blocks import StreamValue
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
@@ -51,11 +52,44 @@ def field_values(model, data, field_names):
     return values
 
 
-def fill(instance, values):
-    """Set only the fields that are still empty; return the names that were set."""
+def superseded_values(model, superseded):
+    """
+    The earlier texts of the demo content (demo/superseded.yaml) for a model's fields, keyed by the
+    attribute as `field_values` keys them: {`<name>_<lang>`: [text, ...]}.
+    """
+    values = {}
+    for name, per_language in (superseded or {}).items():
+        values.update(field_values(model, {name: per_language}, [name]))
+    return values
+
+
+def blocks(stream):
+    """A StreamField value as (type, value) pairs, without the ids that differ between two copies."""
+    return [(child.block_type, child.block.get_prep_value(child.value)) for child in stream]
+
+
+def still_holds(current, earlier):
+    """Whether a field's value is exactly one of its `earlier` demo texts."""
+    for text in earlier:
+        if isinstance(current, StreamValue):
+            if blocks(current) == blocks(current.stream_block.to_python(text)):
+                return True
+        elif current == (text.strip() if isinstance(text, str) else text):
+            return True
+    return False
+
+
+def fill(instance, values, superseded=None):
+    """
+    Set only the fields that are still empty, or that still hold an earlier demo text (`superseded`,
+    from `superseded_values`) word for word; return the names that were set.
+    """
+    superseded = superseded or {}
     filled = []
     for name, value in values.items():
-        if is_empty(getattr(instance, name, None)) and not is_empty(value):
+        current = getattr(instance, name, None)
+        outdated = still_holds(current, superseded.get(name, [])) and current != value
+        if (is_empty(current) or outdated) and not is_empty(value):
             setattr(instance, name, value)
             filled.append(name)
     return filled
@@ -74,7 +108,8 @@ class Command(BaseCommand):
         "Create the demo clinic (home, blog, articles, booking page, opening hours page, author, "
         "categories, opening hours, clinic details) from demo/content.yaml. Idempotent: what "
         "exists is kept, and only fields that are still empty (say, a translation added to the data "
-        "since) are filled in."
+        "since) are filled in, or that still hold word for word a text the demo has replaced since "
+        "(demo/superseded.yaml)."
     )
 
     def add_arguments(self, parser):
@@ -83,6 +118,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = Path(options["data"])
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        earlier = path.parent / "superseded.yaml"
+        self.superseded = yaml.safe_load(earlier.read_text(encoding="utf-8")) if earlier.exists() else {}
         self.image_dir = path.parent / "images"
         self.changes = []
         with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
@@ -111,16 +148,26 @@ class Command(BaseCommand):
     def note(self, label):
         self.changes.append(label)
 
-    def save_snippet(self, instance, values, label):
-        """Create the snippet, or fill its empty fields; say what happened."""
+    def earlier(self, model, *keys):
+        """The earlier demo texts of a model's fields, at `keys` in demo/superseded.yaml."""
+        entry = self.superseded
+        for key in keys:
+            entry = (entry or {}).get(key)
+        return superseded_values(model, entry)
+
+    def save_snippet(self, instance, values, label, superseded=None):
+        """Create the snippet, or fill its empty (or still earlier demo) fields; say what happened."""
         created = instance.pk is None
-        filled = fill(instance, values)
+        filled = fill(instance, values, superseded)
         if created or filled:
             instance.save()
             self.note(f"{label}" if created else f"{label}: filled {', '.join(filled)}")
 
-    def save_page(self, page, values, parent, label):
-        """Create and publish the page, or fill its empty fields unless an editor has a draft pending."""
+    def save_page(self, page, values, parent, label, superseded=None):
+        """
+        Create and publish the page, or fill its empty (or still earlier demo) fields unless an
+        editor has a draft pending.
+        """
         if page.pk is None:
             fill(page, values)
             parent.add_child(instance=page)
@@ -129,7 +176,7 @@ class Command(BaseCommand):
             return page
         if page.has_unpublished_changes:
             return page
-        filled = fill(page, values)
+        filled = fill(page, values, superseded)
         if filled:
             page.save_revision().publish()
             self.note(f"{label}: filled {', '.join(filled)}")
@@ -167,7 +214,8 @@ class Command(BaseCommand):
             author = Author.objects.filter(slug=entry["slug"]).first() or Author(slug=entry["slug"])
             values = field_values(Author, entry, ["name", "credentials", "role", "bio"])
             values["photo"] = images.get(entry.get("photo"))
-            self.save_snippet(author, values, f"author {entry['slug']}")
+            earlier = self.earlier(Author, "authors", entry["slug"])
+            self.save_snippet(author, values, f"author {entry['slug']}", earlier)
             authors[entry["slug"]] = author
         return authors
 
@@ -227,7 +275,7 @@ class Command(BaseCommand):
                     welcome.delete()
             home = HomePage(slug=entry["slug"])
         values = field_values(HomePage, entry, ["title", "hero_heading", "hero_intro", "cta_label"])
-        self.save_page(home, values, root, "home page")
+        self.save_page(home, values, root, "home page", self.earlier(HomePage, "home"))
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
             site = Site.objects.create(
@@ -245,7 +293,7 @@ class Command(BaseCommand):
         fields = ["clinic_name", "phone", "whatsapp", "email", "address", "map_url"]
         values = field_values(ClinicDetails, entry, fields)
         values["opening_hours"] = hours
-        filled = fill(details, values)
+        filled = fill(details, values, self.earlier(ClinicDetails, "clinic"))
         if filled:
             details.save()
             self.note(f"clinic details: filled {', '.join(filled)}")
@@ -260,13 +308,14 @@ class Command(BaseCommand):
         # There is one booking page (max_count = 1): an editor's, wherever it is, is kept.
         page = BookingPage.objects.first() or BookingPage(slug=entry["slug"])
         fields = ["title", "intro", "privacy_notice", "thank_you_heading", "thank_you_text"]
-        self.save_page(page, field_values(BookingPage, entry, fields), home, "booking page")
+        values = field_values(BookingPage, entry, fields)
+        self.save_page(page, values, home, "booking page", self.earlier(BookingPage, "booking"))
 
     def load_hours_page(self, entry, home):
         # One per site, under Home: an editor's (whatever its slug) is kept.
         page = OpeningHoursPage.objects.child_of(home).first() or OpeningHoursPage()
         values = field_values(OpeningHoursPage, entry, ["title", "slug", "intro"])
-        self.save_page(page, values, home, "opening hours page")
+        self.save_page(page, values, home, "opening hours page", self.earlier(OpeningHoursPage, "hours_page"))
 
     def load_article(self, entry, blog, categories, authors, images):
         article = ArticlePage.objects.child_of(blog).filter(slug=entry["slug"]).first()
@@ -285,4 +334,5 @@ class Command(BaseCommand):
             values["reviewed_by"] = authors[entry["reviewed_by"]]
             values["last_reviewed"] = entry["last_reviewed"]
             values["next_review_due"] = entry.get("next_review_due")
-        self.save_page(article, values, blog, f"article {entry['slug']}")
+        earlier = self.earlier(ArticlePage, "articles", entry["slug"])
+        self.save_page(article, values, blog, f"article {entry['slug']}", earlier)
