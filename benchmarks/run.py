@@ -398,6 +398,7 @@ def throughput_targets(paths, cached_base, uncached_base):
 
 def throughput(args, workdir, rebuild, services):
     env = site_with(ARTICLES, workdir, rebuild, services)
+    workdir.mkdir(parents=True, exist_ok=True)
     sample = workdir / "bench-sample.json"
     measured = measurements(env, sample)
     queries = measured["queries"]
