@@ -338,10 +338,10 @@ def main():
         help="with --services: the server, and the name the run's databases start with (it must "
         "contain 'bench'; <name>_<articles> are created, and dropped at the end)",
     )
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/11", help="with --services: REDIS_URL")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/15", help="with --services: REDIS_URL")
     parser.add_argument(
         "--public-redis",
-        default="redis://127.0.0.1:6379/12",
+        default="redis://127.0.0.1:6379/2",
         help="with --services: PUBLIC_CACHE_REDIS_URL (emptied, like --redis)",
     )
     args = parser.parse_args()
