@@ -43,8 +43,6 @@ def measure(sample_path):
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
-    for cache in caches.all():  # nothing left from an earlier run (Redis)
-        cache.clear()
     client = Client(HTTP_HOST="127.0.0.1")
     paths = throughput_paths()
 
@@ -138,8 +136,17 @@ def growth(repeats, budget):
     print(json.dumps(rows))
 
 
+def empty_caches():
+    """Nothing kept from another site or run: the caches may be Redis databases (--services)."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 if __name__ == "__main__":
     django.setup()
+    empty_caches()
     step = sys.argv[1]
     if step == "growth":
         growth(int(sys.argv[2]), float(sys.argv[3]))
