@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test test-services lint format setup messages browser bench fuzz clean
+.PHONY: run serve test test-services lint format setup messages browser bench bench-services fuzz clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -79,10 +79,22 @@ test-services: $(STAMP) messages browser
 	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) PUBLIC_CACHE_REDIS_URL=$(REDIS_TEST_URL:13=14) \
 		$(PYTEST)
 
-# API throughput against gunicorn on 127.0.0.1 (wrk from Debian); prints a table. See benchmarks/run.py.
+# Growth (300 vs 10,000 articles) and throughput of pages and API against gunicorn on 127.0.0.1 (wrk from
+# Debian), on SQLite and local memory; prints two tables and the targets met. See benchmarks/README.md.
+# BENCH_ARGS passes options to benchmarks/run.py (--help), e.g. BENCH_ARGS="--no-growth --rounds 5".
 bench: $(STAMP) messages
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
+# The same on PostgreSQL and Redis: the run creates databases named $(PG_BENCH_URL)_<articles> and drops them,
+# and empties the two Redis databases (15 and 2: .env.example uses 0 and 1, the test suite 3 to 14).
+PG_BENCH_URL ?= postgres://postgres@127.0.0.1:5432/clinic_bench
+REDIS_BENCH_URL ?= redis://127.0.0.1:6379/15
+PUBLIC_REDIS_BENCH_URL ?= redis://127.0.0.1:6379/2
+bench-services: $(STAMP) messages
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+	$(PY) benchmarks/run.py --services --postgres $(PG_BENCH_URL) --redis $(REDIS_BENCH_URL) \
+		--public-redis $(PUBLIC_REDIS_BENCH_URL) $(BENCH_ARGS)
 
 # Property-based fuzzing of the whole API (schemathesis: every check, every phase, stateful too) against
 # gunicorn on 127.0.0.1 serving a throwaway demo site, anonymously and then with an editor's token;

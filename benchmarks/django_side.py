@@ -13,29 +13,59 @@ LISTS = {
 }
 
 
+def throughput_paths():
+    """{target: path} of what the throughput table serves, in English (see growth_urls)."""
+    urls = growth_urls()
+    return {
+        "article page": urls["article page, en"],
+        "blog index": urls["blog, first page, en"],
+        "home": urls["home, en"],
+        "API list": LISTS["ours"],
+        "API detail": urls["API detail"],
+        "stock v2 list": LISTS["v2"],
+    }
+
+
 def measure(sample_path):
     """
-    Print the SQL queries of one uncached 20-card list, ours and stock v2, and our response size
-    as it is, gzipped and in Brotli (as the server compresses it); write our list to sample_path.
+    Print, as JSON, the paths of the throughput targets ("paths"); the SQL queries of a request to
+    each, cached and uncached as the two servers answer it ("queries"); and the size of our 20-card
+    list as it is, gzipped and in Brotli (as the server compresses it; "list bytes"). Write our
+    list to sample_path.
+
+    Cached: the second read of a URL, answered from the public cache. Uncached: the second read with
+    settings.PUBLIC_CACHE_STORE_RESPONSES off, as the benchmark's uncached server runs: no response
+    stored, but what pages share (cms/shared_data.py) kept by the first read, as for the first
+    reader of a page after a publish when other pages have been read since.
     """
     from django.core.cache import caches
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1")
-    for label, url in LISTS.items():
-        client.get(url)  # renditions made, per-process caches warm
+    paths = throughput_paths()
+
+    def queries_of_second_read(path):
         caches["public"].clear()
+        client.get(path)  # renditions made, per-process caches warm, shared data kept
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        query_count = len(queries)  # counted now: the next request empties the connection's log
-        compressed = [len(client.get(url, HTTP_ACCEPT_ENCODING=coding).content) for coding in ("gzip", "br")]
-        print(label, query_count, len(response.content), *compressed)
-        if label == "ours":
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        return len(queries), response
+
+    counts = {"cached": {}, "uncached": {}}
+    for label, path in paths.items():
+        counts["cached"][label] = queries_of_second_read(path)[0]
+        with override_settings(PUBLIC_CACHE_STORE_RESPONSES=False):
+            counts["uncached"][label], response = queries_of_second_read(path)
+        if label == "API list":
+            sizes = [len(response.content)]
+            sizes += [len(client.get(path, HTTP_ACCEPT_ENCODING=coding).content) for coding in ("gzip", "br")]
             with open(sample_path, "wb") as sample:
                 sample.write(response.content)
+    caches["public"].clear()
+    print(json.dumps({"paths": paths, "queries": counts, "list bytes": sizes}))
 
 
 def growth_urls():
@@ -106,8 +136,17 @@ def growth(repeats, budget):
     print(json.dumps(rows))
 
 
+def empty_caches():
+    """Nothing kept from another site or run: the caches may be Redis databases (--services)."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 if __name__ == "__main__":
     django.setup()
+    empty_caches()
     step = sys.argv[1]
     if step == "growth":
         growth(int(sys.argv[2]), float(sys.argv[3]))

@@ -17,3 +17,9 @@ CSRF_COOKIE_SECURE = False
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 # Booking requests are not what is measured; never rate-limit the load generator.
 CONSULTATION_RATE_LIMIT = None
+# The benchmark's uncached server (BENCH_UNCACHED=1, see run.py): it never stores a response, and
+# reads its own keys, so that it finds none of the cached server's in a shared Redis; what pages
+# share (cms/shared_data.py) is kept in the public cache as always.
+if os.environ.get("BENCH_UNCACHED"):
+    PUBLIC_CACHE_STORE_RESPONSES = False
+    CACHE_MIDDLEWARE_KEY_PREFIX = "bench-uncached"

@@ -100,8 +100,11 @@ class UpdatePublicCacheMiddleware(UpdateCacheMiddleware):
         return response
 
     def store(self, request, response):
-        """Django's UpdateCacheMiddleware.process_response, keeping one entry per URL (`entry_key`)."""
-        if not self._should_update_cache(request, response):
+        """
+        Django's UpdateCacheMiddleware.process_response, keeping one entry per URL (`entry_key`);
+        nothing while settings.PUBLIC_CACHE_STORE_RESPONSES is off (what pages share is still kept).
+        """
+        if not settings.PUBLIC_CACHE_STORE_RESPONSES or not self._should_update_cache(request, response):
             return
         if response.streaming or response.status_code not in (200, 304):
             return

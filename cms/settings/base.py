@@ -158,6 +158,9 @@ CACHE_MIDDLEWARE_ALIAS = "public"
 CACHE_MIDDLEWARE_KEY_PREFIX = "public"
 # How long browsers, and this cache, keep a public response (content changes clear it at once).
 CACHE_MIDDLEWARE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
+# False: public responses are never stored, while what pages share (cms/shared_data.py) still is,
+# so every read is what the first reader of a page sees after a publish (benchmarks/ only).
+PUBLIC_CACHE_STORE_RESPONSES = True
 # What is cached: the API, the sitemap's index and sections, and the pages of every language,
 # anonymous GETs only (cms/cache.py). The languages' prefixes are added below, once LANGUAGES is set.
 PUBLIC_CACHE_PATHS = ["/api/", "/sitemap"]
