@@ -174,9 +174,13 @@ def private_q(request=None):
 
 
 def ancestors(page):
-    """`page`'s ancestors from the tree root down, read once for the page (its breadcrumbs, its parent)."""
+    """
+    `page`'s ancestors down to its parent, read once for the page (its breadcrumbs, its parent): the
+    pages a request was routed through (from the site's root), else all of them from the tree root.
+    """
     if getattr(page, "_ancestors", None) is None:
-        page._ancestors = list(page.get_ancestors())
+        routed = getattr(page, "_route_ancestors", None)
+        page._ancestors = list(routed) if routed else list(page.get_ancestors())
     return page._ancestors
 
 
@@ -253,7 +257,46 @@ def route_by_translated_slug(self, request, path_components):
         raise Http404
     child = min(matches, key=lambda page: page.path)
     child._cached_parent_obj = self  # the child's get_parent() costs no query
-    return child.specific.route(request, remaining)
+    # The pages routed through, from the site's root down: the child's breadcrumbs and parent.
+    child._route_ancestors = [*getattr(self, "_route_ancestors", ()), self]
+    if remaining and not claims_path(child, remaining):
+        # Only its children are read: the page as its own type (a query) is not needed.
+        return route_by_translated_slug(child, request, remaining)
+    return specific_for_serving(child).route(request, remaining)
+
+
+def claims_path(page, path_components):
+    """
+    Whether `page` (as any type) may answer `path_components` itself rather than through a child:
+    its type has a route of its own, or is a routable page with a route that matches.
+    """
+    model = page.specific_class
+    if model is None or model is Page:
+        return False
+    if isinstance(page, model) or getattr(model, "route", None) is not route_by_translated_slug:
+        return True
+    if issubclass(model, RoutablePageMixin) and page.live:
+        try:
+            model.get_resolver().resolve("/" + "".join(c + "/" for c in path_components))
+        except Http404:
+            return False
+        return True
+    return False
+
+
+def specific_for_serving(page):
+    """
+    `page` as its own type, as `page.specific` gives it, with what serving it reads besides when
+    the type names it (a `serving_queryset()` classmethod, e.g. with select_related).
+    """
+    model = page.specific_class
+    serving_queryset = getattr(model, "serving_queryset", None)
+    if serving_queryset is None or isinstance(page, model):
+        return page.specific
+    specific = serving_queryset().get(pk=page.pk)
+    for name, value in page.__dict__.items():
+        specific.__dict__.setdefault(name, value)
+    return specific
 
 
 def use_indexed_routing():
