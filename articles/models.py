@@ -39,7 +39,6 @@ from wagtail.models import (
     PageManager,
     PageViewRestriction,
     Revision,
-    Site,
     WorkflowState,
 )
 from wagtail.query import PageQuerySet
@@ -51,6 +50,7 @@ from cms.pages import (
     TranslatedSlugMixin,
     ancestors,
     ascii_slug,
+    find_site,
     private_q,
     unexpired_q,
 )
@@ -384,7 +384,7 @@ class ArticlePageQuerySet(PageQuerySet):
 
     def in_site_of(self, request):
         """Those of the request's site (none when no site answers for it)."""
-        site = Site.find_for_request(request) if request is not None else None
+        site = find_site(request) if request is not None else None
         return self.in_site(site) if site is not None else self.none()
 
     def as_cards(self, renditions=CARD_IMAGE_FILTERS, along=()):
