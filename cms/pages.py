@@ -4,6 +4,7 @@ import hashlib
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Min, Q
 from django.http import Http404
 from django.utils import timezone, translation
@@ -137,18 +138,23 @@ def next_expiry(request=None):
 
 def linked_pages(site):
     """
-    {model label: page} for each LinkedFromEveryPageMixin type: the first of its live, public,
-    unexpired pages in `site` (in any site without one), as its own type; a query per type.
+    {model label: page} for each LinkedFromEveryPageMixin type: the first in tree order of its live,
+    public, unexpired pages in `site` (in any site without one), as its own type with the columns of
+    every page (those its URL needs; the others are read if asked for). One query for them all.
     """
     types = [model for model in apps.get_models() if issubclass(model, LinkedFromEveryPageMixin)]
     if not types:
         return {}
-    found = {}
-    for model in types:
-        pages = model.objects.live().filter(unexpired_q()).exclude(private_q())
-        if site is not None:
-            pages = pages.descendant_of(site.root_page)
-        found[model._meta.label_lower] = pages.first()
+    content_types = ContentType.objects.get_for_models(*types, for_concrete_models=False)
+    pages = Page.objects.live().filter(unexpired_q()).exclude(private_q())
+    pages = pages.filter(content_type__in=content_types.values()).order_by("path")
+    if site is not None:
+        pages = pages.descendant_of(site.root_page)
+    found = dict.fromkeys(model._meta.label_lower for model in types)
+    for page in pages:
+        label = page.specific_class._meta.label_lower if page.specific_class else None
+        if label in found and found[label] is None:
+            found[label] = page.specific_deferred
     return found
 
 
@@ -187,13 +193,43 @@ def ancestors(page):
 def find_site(request):
     """
     Site.find_for_request(request), its answer for the request's host and port kept between
-    requests (cms/shared_data.py): saving a site empties the public cache.
+    requests with its root page (cms/shared_data.py): saving a site or a page empties the public cache.
     """
     if request is not None and not hasattr(request, "_wagtail_site"):
         host = hashlib.md5(request._get_raw_host().encode(), usedforsecurity=False).hexdigest()
         key = f"site:{host}:{request.get_port()}"
-        request._wagtail_site = remember(request, key, lambda: Site.find_for_request(request))
+        site = remember(request, key, lambda: _with_root_page(Site.find_for_request(request)))
+        request._wagtail_site = site
     return Site.find_for_request(request)
+
+
+def _with_root_page(site):
+    if site is not None:
+        site.root_page  # noqa: B018 (read now, so that it is kept with the site)
+    return site
+
+
+def route_for_request(request, path):
+    """
+    Wagtail's Page.route_for_request (the page, args and kwargs that answer `path`, or None, kept on
+    the request), from the site's root page as `find_site` keeps it: as its own type (a query) only
+    when it answers the path itself.
+    """
+    if not hasattr(request, "_wagtail_route_for_request"):
+        site = find_site(request)
+        components = [component for component in path.split("/") if component]
+        try:
+            if site is None:
+                route = None
+            else:
+                root = site.root_page.localized
+                if not components or claims_path(root, components):
+                    root = specific_for_serving(root)
+                route = root.route(request, components)
+        except Http404:
+            route = None
+        request._wagtail_route_for_request = route
+    return request._wagtail_route_for_request
 
 
 def find_page_by_path(site, language, path, queryset=None):
