@@ -288,7 +288,15 @@ def route_by_translated_slug(self, request, path_components):
     child_slug, *remaining = path_components
     # No ORDER BY/LIMIT: the database then looks the slug up in its index rather than walking the
     # siblings in tree order; of the (rare) several matches, the first in tree order wins, as before.
-    matches = list(self.get_children().filter(slug_in_active_language_q(child_slug)).order_by())
+    slug_matches = slug_in_active_language_q(child_slug)
+    matches = []
+    served = served_child_model(self) if not remaining else None
+    if served is not None:
+        # The page served, as its own type, in one query (children of other types, made before
+        # the parent's rules, are looked for below).
+        matches = list(served.serving_queryset().child_of(self).filter(slug_matches).order_by())
+    if not matches:
+        matches = list(self.get_children().filter(slug_matches).order_by())
     if not matches:
         raise Http404
     child = min(matches, key=lambda page: page.path)
@@ -299,6 +307,15 @@ def route_by_translated_slug(self, request, path_components):
         # Only its children are read: the page as its own type (a query) is not needed.
         return route_by_translated_slug(child, request, remaining)
     return specific_for_serving(child).route(request, remaining)
+
+
+def served_child_model(page):
+    """The one page type `page`'s children may have, if it names how it is served (`serving_queryset`)."""
+    model = page.specific_class
+    allowed = model.allowed_subpage_models() if model is not None else []
+    if len(allowed) == 1 and hasattr(allowed[0], "serving_queryset"):
+        return allowed[0]
+    return None
 
 
 def claims_path(page, path_components):
