@@ -283,7 +283,11 @@ def card_data(article, urls, request):
     }
 
 
-def detail_data(article, request):
+def detail_data(article, request, saved=True):
+    """
+    ArticleDetail data of `article`: as saved (`whole_article`), or a draft (`saved=False`), whose
+    own authors, tags and hero image are shown, not the saved ones.
+    """
     languages = content_languages(request)
     context = {"request": request}
 
@@ -293,7 +297,8 @@ def detail_data(article, request):
         return [absolutize_block(block, request) for block in representation]
 
     # The related cards, and in the same queries the article's own authors, tags and hero image.
-    related = list(article.related_articles(renditions=API_RENDITIONS, along=(article,), saved=True))
+    along = (article,) if saved else ()
+    related = list(article.related_articles(renditions=API_RENDITIONS, along=along, saved=saved))
     (data,) = cards_data([article], request)
     # With every language, the review of the English text (meta.translation_stale says which lag behind).
     review = article.shown_review(settings.LANGUAGE_CODE if languages.every else languages.language)
@@ -483,7 +488,7 @@ def preview_article(request: HttpRequest, article_id: int = Path(..., ge=1, le=2
     if not page.permissions_for_user(request.user).can_edit():
         raise HttpError(403, "This token's user may not edit this article.")
     draft = page.get_latest_revision_as_object()
-    return detail_data(draft, request)
+    return detail_data(draft, request, saved=False)
 
 
 def authors_with_counts():
