@@ -13,11 +13,10 @@ from ninja.errors import HttpError
 from wagtail.api.v3.api import api
 from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.images.models import Filter
-from wagtail.models import Site
 
 from cms.cache import showing_pages
 from cms.i18n import content_languages
-from cms.pages import find_page_by_path
+from cms.pages import find_page_by_path, find_site
 from cms.problems import documented_errors, reject_unknown_parameters
 from cms.schemas import (
     BlocksByLanguage,
@@ -284,7 +283,11 @@ def card_data(article, urls, request):
     }
 
 
-def detail_data(article, request):
+def detail_data(article, request, saved=True):
+    """
+    ArticleDetail data of `article`: as saved (`whole_article`), or a draft (`saved=False`), whose
+    own authors, tags and hero image are shown, not the saved ones.
+    """
     languages = content_languages(request)
     context = {"request": request}
 
@@ -293,6 +296,9 @@ def detail_data(article, request):
         representation = body.stream_block.get_api_representation(body, context)
         return [absolutize_block(block, request) for block in representation]
 
+    # The related cards, and in the same queries the article's own authors, tags and hero image.
+    along = (article,) if saved else ()
+    related = list(article.related_articles(renditions=API_RENDITIONS, along=along, saved=saved))
     (data,) = cards_data([article], request)
     # With every language, the review of the English text (meta.translation_stale says which lag behind).
     review = article.shown_review(settings.LANGUAGE_CODE if languages.every else languages.language)
@@ -302,7 +308,7 @@ def detail_data(article, request):
         last_reviewed=review.last_reviewed if review else None,
         next_review_due=review.next_review_due if review else None,
         review_overdue=article.review_overdue(),
-        related=cards_data(article.related_articles(renditions=API_RENDITIONS), request),
+        related=cards_data(related, request),
     )
     data["meta"] = {**item_meta(article, languages, DETAIL_TEXT_FIELDS), **stale_meta(article, languages)}
     return data
@@ -339,9 +345,10 @@ def articles_for_site(request):
 
 def whole_article(request, article_id):
     """One of the site's visible articles with every column (the body too), or a 404."""
-    articles = articles_for_site(request).as_cards(API_RENDITIONS).defer(None)
-    # The reviewer and their photo come with it.
-    return get_object_or_404(articles.select_related("reviewed_by__photo"), pk=article_id)
+    # Its category, reviewer and the reviewer's photo come with it; what its card shows besides
+    # comes with its related articles' (detail_data).
+    articles = articles_for_site(request).select_related("category", "reviewed_by__photo")
+    return get_object_or_404(articles, pk=article_id)
 
 
 def removed_since(request, since, now):
@@ -454,7 +461,7 @@ def find_article(
     languages = [code for code, _name in settings.LANGUAGES]
     if not match or match.group(1) not in languages:
         raise HttpError(400, f"path must start with a language prefix: {', '.join(languages)}.")
-    site = Site.find_for_request(request)
+    site = find_site(request)
     if site is None:
         raise Http404("No site.")
     language, rest = match.groups()
@@ -491,7 +498,7 @@ def preview_article(request: HttpRequest, article_id: int = Path(..., ge=1, le=2
     if not page.permissions_for_user(request.user).can_edit():
         raise HttpError(403, "This token's user may not edit this article.")
     draft = page.get_latest_revision_as_object()
-    return detail_data(draft, request)
+    return detail_data(draft, request, saved=False)
 
 
 def authors_with_counts():

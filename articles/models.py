@@ -39,7 +39,6 @@ from wagtail.models import (
     PageManager,
     PageViewRestriction,
     Revision,
-    Site,
     WorkflowState,
 )
 from wagtail.query import PageQuerySet
@@ -51,10 +50,11 @@ from cms.pages import (
     TranslatedSlugMixin,
     ancestors,
     ascii_slug,
+    find_site,
     private_q,
     unexpired_q,
 )
-from cms.seo import StructuredDataMixin
+from cms.seo import SHARE_IMAGE_FILTER, StructuredDataMixin
 
 from .blocks import ArticleBodyBlock, count_words
 from .feeds import ArticleFeed
@@ -90,6 +90,13 @@ CARD_FIELDS = (
 # it is larger than that JPEG for photos.
 CARD_IMAGE_FILTERS = tuple(
     Filter.expand_spec("fill-{320x180,480x270,640x360} format-{webp,jpeg} webpquality-70")
+)
+# An article page's images: its hero (templates/articles/article_page.html: change both together),
+# its link previews' (cms.seo.SHARE_IMAGE_FILTER) and its related articles' cards.
+PAGE_IMAGE_FILTERS = (
+    *Filter.expand_spec("width-{1200,800,480} format-{webp,jpeg} webpquality-70"),
+    SHARE_IMAGE_FILTER,
+    *CARD_IMAGE_FILTERS,
 )
 # How long a medical review stands before the article is due another (NHS pages use the same idea).
 REVIEW_INTERVAL_YEARS = 2
@@ -261,11 +268,13 @@ class ArticlePageQuerySet(PageQuerySet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._card_renditions = None
+        self._card_companions = ()
 
     def _clone(self):
         # Kept along the chain, as Wagtail's own queryset keeps its options.
         clone = super()._clone()
         clone._card_renditions = self._card_renditions
+        clone._card_companions = self._card_companions
         return clone
 
     def private_q(self):
@@ -392,18 +401,21 @@ class ArticlePageQuerySet(PageQuerySet):
 
     def in_site_of(self, request):
         """Those of the request's site (none when no site answers for it)."""
-        site = Site.find_for_request(request) if request is not None else None
+        site = find_site(request) if request is not None else None
         return self.in_site(site) if site is not None else self.none()
 
-    def as_cards(self, renditions=CARD_IMAGE_FILTERS):
+    def as_cards(self, renditions=CARD_IMAGE_FILTERS, along=()):
         """
         These articles as cards, the one way the site and the API fetch them: only the columns a
         card shows (never the bodies), and what it shows beside them (see `add_card_contents`) in
         a fixed number of queries whatever the number of articles, when they are fetched.
         Images come with their existing renditions for the filter specs in `renditions`.
+        The articles in `along` (an article whose page or API answer shows these cards) get the
+        same in the same queries.
         """
         clone = self.only(*CARD_FIELDS).select_related("category")
         clone._card_renditions = renditions
+        clone._card_companions = tuple(along)
         clone._iterable_class = ArticleCardIterable
         return clone
 
@@ -413,8 +425,9 @@ class ArticleCardIterable(ModelIterable):
 
     def __iter__(self):
         articles = list(super().__iter__())
-        if articles:
-            add_card_contents(articles, self.queryset._card_renditions)
+        companions = self.queryset._card_companions
+        if articles or companions:
+            add_card_contents([*companions, *articles], self.queryset._card_renditions)
         return iter(articles)
 
 
@@ -432,17 +445,23 @@ def add_card_contents(articles, renditions):
     authors = {author.pk: author for _page_id, author in links}  # one object per author
     tag_names = {article.pk: [] for article in articles}
     tag_ids = {article.pk: [] for article in articles}
+    tag_lists = {article.pk: [] for article in articles}
     tagged = ArticlePageTag.objects.filter(content_object_id__in=ids).order_by("pk")
-    for page_id, tag_id, name in tagged.values_list("content_object_id", "tag_id", "tag__name"):
+    for page_id, tag_id, name, slug in tagged.values_list(
+        "content_object_id", "tag_id", "tag__name", "tag__slug"
+    ):
         tag_ids[page_id].append(tag_id)
         tag_names[page_id].append(name)
+        tag_lists[page_id].append(Tag(pk=tag_id, name=name, slug=slug))
 
-    # Hero images and photos in one go, with Wagtail's rendition prefetch.
-    image_ids = {article.hero_image_id for article in articles} | {a.photo_id for a in authors.values()}
-    image_ids.discard(None)
-    images = get_image_model().objects.prefetch_renditions(*renditions).in_bulk(image_ids)
+    # Hero images and photos in one go, with their renditions. A photo without any yet (a card on
+    # the site shows none) is left to be read if it is shown.
+    heroes = {article.hero_image_id for article in articles} - {None}
+    photos = {author.photo_id for author in authors.values()} - {None}
+    images = images_with_renditions(heroes | photos, renditions, required=heroes)
     for author in authors.values():
-        author.photo = images.get(author.photo_id)
+        if author.photo_id in images:
+            author.photo = images[author.photo_id]
 
     by_page = {article.pk: [] for article in articles}
     for page_id, author in links:
@@ -452,6 +471,35 @@ def add_card_contents(articles, renditions):
         article.authors = by_page[article.pk]
         article.tag_names = tag_names[article.pk]
         article.tag_ids = tag_ids[article.pk]
+        article.tag_list = tag_lists[article.pk]
+
+
+def images_with_renditions(ids, specs, required=None):
+    """
+    {id: image} for the images `ids`, each with its existing renditions for the filter `specs`
+    (all of them when none are given) as Wagtail's `prefetch_renditions` gives them, but in one
+    query: the renditions with their images. Those of the `required` ids (default: all) without
+    any such rendition yet (new uploads, on their first view) cost a second; the others are left out.
+    """
+    if not ids:
+        return {}
+    Image = get_image_model()
+    renditions = Image.get_rendition_model().objects.filter(image_id__in=ids).select_related("image")
+    if specs:
+        renditions = renditions.filter(filter_spec__in=[getattr(s, "spec", s) for s in specs])
+    images = {}
+    for rendition in renditions:
+        image = images.setdefault(rendition.image_id, rendition.image)
+        if not hasattr(image, "prefetched_renditions"):
+            image.prefetched_renditions = []
+        rendition.image = image
+        image.prefetched_renditions.append(rendition)
+    missing = set(ids if required is None else required) - images.keys()
+    if missing:
+        for image in Image.objects.filter(pk__in=missing):
+            image.prefetched_renditions = []
+            images[image.pk] = image
+    return images
 
 
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
@@ -916,21 +964,28 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
             # Never empty, so never reported as a missing translation (only the body is).
             setattr(self, f"reading_time_{code}", max(1, math.ceil(words / READING_WORDS_PER_MINUTE)))
 
-    def related_candidates(self):
-        """Other live articles sharing the category or a tag, newest first."""
+    def related_candidates(self, saved=False):
+        """
+        Other live articles sharing the category or a tag, newest first. `saved`: this article is
+        as saved (not a draft), so its tags are read within the same query.
+        """
         matches = Q()
         if self.category_id:
             matches |= Q(category_id=self.category_id)
-        tag_ids = self.tag_ids
-        if tag_ids:
+        tag_ids = self.__dict__.get("tag_ids")
+        if tag_ids is None and saved and self.pk:
+            tag_ids = ArticlePageTag.objects.filter(content_object_id=self.pk).values("tag_id")
+        elif tag_ids is None:
+            tag_ids = self.tag_ids
+        if not isinstance(tag_ids, list) or tag_ids:
             matches |= Q(pk__in=ArticlePageTag.objects.filter(tag_id__in=tag_ids).values("content_object_id"))
         if not matches:
             return ArticlePage.objects.none()
         return ArticlePage.objects.for_listing().filter(matches).exclude(pk=self.pk)
 
-    def related_articles(self, count=3, renditions=CARD_IMAGE_FILTERS):
-        """The newest few of the related candidates, as cards."""
-        return self.related_candidates().as_cards(renditions)[:count]
+    def related_articles(self, count=3, renditions=CARD_IMAGE_FILTERS, along=(), saved=False):
+        """The newest few of the related candidates, as cards (see `as_cards` for `along`)."""
+        return self.related_candidates(saved).as_cards(renditions, along)[:count]
 
     def get_pages_showing_it(self):
         """Other live articles that may list this one among their related articles (cms/frontend_cache.py)."""
@@ -961,13 +1016,24 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
     def structured_data(self, request, context, clinic):
         return [article_graph(request, self, clinic, context.get("blog"))]
 
+    @classmethod
+    def serving_queryset(cls):
+        """The article as routing fetches it to serve (cms.pages.specific_for_serving)."""
+        return cls.objects.select_related("category", "reviewed_by")
+
     def get_context(self, request, *args, **kwargs):
-        if self.hero_image_id:
-            # The hero and the size link previews use, from the renditions read with the image.
-            images = get_image_model().objects.prefetch_renditions()
-            self.hero_image = images.filter(pk=self.hero_image_id).first()
+        if getattr(request, "is_preview", False):
+            # A draft's own authors, tags and hero image, not the saved ones.
+            related = self.related_articles()
+            if self.hero_image_id:
+                images = get_image_model().objects.prefetch_renditions()
+                self.hero_image = images.filter(pk=self.hero_image_id).first()
+        else:
+            # The related cards, and in the same queries this article's authors, tags, and hero
+            # image with the renditions of the page and of link previews.
+            related = self.related_articles(renditions=PAGE_IMAGE_FILTERS, along=(self,), saved=True)
         context = super().get_context(request, *args, **kwargs)
-        context["related_articles"] = self.related_articles()
+        context["related_articles"] = list(related)
         context["review"] = self.shown_review()
         if self.translation_is_stale():
             with translation.override(settings.LANGUAGE_CODE):

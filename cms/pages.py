@@ -4,6 +4,7 @@ import hashlib
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Min, Q
 from django.http import Http404
 from django.utils import timezone, translation
@@ -137,18 +138,23 @@ def next_expiry(request=None):
 
 def linked_pages(site):
     """
-    {model label: page} for each LinkedFromEveryPageMixin type: the first of its live, public,
-    unexpired pages in `site` (in any site without one), as its own type; a query per type.
+    {model label: page} for each LinkedFromEveryPageMixin type: the first in tree order of its live,
+    public, unexpired pages in `site` (in any site without one), as its own type with the columns of
+    every page (those its URL needs; the others are read if asked for). One query for them all.
     """
     types = [model for model in apps.get_models() if issubclass(model, LinkedFromEveryPageMixin)]
     if not types:
         return {}
-    found = {}
-    for model in types:
-        pages = model.objects.live().filter(unexpired_q()).exclude(private_q())
-        if site is not None:
-            pages = pages.descendant_of(site.root_page)
-        found[model._meta.label_lower] = pages.first()
+    content_types = ContentType.objects.get_for_models(*types, for_concrete_models=False)
+    pages = Page.objects.live().filter(unexpired_q()).exclude(private_q())
+    pages = pages.filter(content_type__in=content_types.values()).order_by("path")
+    if site is not None:
+        pages = pages.descendant_of(site.root_page)
+    found = dict.fromkeys(model._meta.label_lower for model in types)
+    for page in pages:
+        label = page.specific_class._meta.label_lower if page.specific_class else None
+        if label in found and found[label] is None:
+            found[label] = page.specific_deferred
     return found
 
 
@@ -174,22 +180,56 @@ def private_q(request=None):
 
 
 def ancestors(page):
-    """`page`'s ancestors from the tree root down, read once for the page (its breadcrumbs, its parent)."""
+    """
+    `page`'s ancestors down to its parent, read once for the page (its breadcrumbs, its parent): the
+    pages a request was routed through (from the site's root), else all of them from the tree root.
+    """
     if getattr(page, "_ancestors", None) is None:
-        page._ancestors = list(page.get_ancestors())
+        routed = getattr(page, "_route_ancestors", None)
+        page._ancestors = list(routed) if routed else list(page.get_ancestors())
     return page._ancestors
 
 
 def find_site(request):
     """
     Site.find_for_request(request), its answer for the request's host and port kept between
-    requests (cms/shared_data.py): saving a site empties the public cache.
+    requests with its root page (cms/shared_data.py): saving a site or a page empties the public cache.
     """
     if request is not None and not hasattr(request, "_wagtail_site"):
         host = hashlib.md5(request._get_raw_host().encode(), usedforsecurity=False).hexdigest()
         key = f"site:{host}:{request.get_port()}"
-        request._wagtail_site = remember(request, key, lambda: Site.find_for_request(request))
+        site = remember(request, key, lambda: _with_root_page(Site.find_for_request(request)))
+        request._wagtail_site = site
     return Site.find_for_request(request)
+
+
+def _with_root_page(site):
+    if site is not None:
+        site.root_page  # noqa: B018 (read now, so that it is kept with the site)
+    return site
+
+
+def route_for_request(request, path):
+    """
+    Wagtail's Page.route_for_request (the page, args and kwargs that answer `path`, or None, kept on
+    the request), from the site's root page as `find_site` keeps it: as its own type (a query) only
+    when it answers the path itself.
+    """
+    if not hasattr(request, "_wagtail_route_for_request"):
+        site = find_site(request)
+        components = [component for component in path.split("/") if component]
+        try:
+            if site is None:
+                route = None
+            else:
+                root = site.root_page.localized
+                if not components or claims_path(root, components):
+                    root = specific_for_serving(root)
+                route = root.route(request, components)
+        except Http404:
+            route = None
+        request._wagtail_route_for_request = route
+    return request._wagtail_route_for_request
 
 
 def find_page_by_path(site, language, path, queryset=None):
@@ -248,12 +288,68 @@ def route_by_translated_slug(self, request, path_components):
     child_slug, *remaining = path_components
     # No ORDER BY/LIMIT: the database then looks the slug up in its index rather than walking the
     # siblings in tree order; of the (rare) several matches, the first in tree order wins, as before.
-    matches = list(self.get_children().filter(slug_in_active_language_q(child_slug)).order_by())
+    slug_matches = slug_in_active_language_q(child_slug)
+    matches = []
+    served = served_child_model(self) if not remaining else None
+    if served is not None:
+        # The page served, as its own type, in one query (children of other types, made before
+        # the parent's rules, are looked for below).
+        matches = list(served.serving_queryset().child_of(self).filter(slug_matches).order_by())
+    if not matches:
+        matches = list(self.get_children().filter(slug_matches).order_by())
     if not matches:
         raise Http404
     child = min(matches, key=lambda page: page.path)
     child._cached_parent_obj = self  # the child's get_parent() costs no query
-    return child.specific.route(request, remaining)
+    # The pages routed through, from the site's root down: the child's breadcrumbs and parent.
+    child._route_ancestors = [*getattr(self, "_route_ancestors", ()), self]
+    if remaining and not claims_path(child, remaining):
+        # Only its children are read: the page as its own type (a query) is not needed.
+        return route_by_translated_slug(child, request, remaining)
+    return specific_for_serving(child).route(request, remaining)
+
+
+def served_child_model(page):
+    """The one page type `page`'s children may have, if it names how it is served (`serving_queryset`)."""
+    model = page.specific_class
+    allowed = model.allowed_subpage_models() if model is not None else []
+    if len(allowed) == 1 and hasattr(allowed[0], "serving_queryset"):
+        return allowed[0]
+    return None
+
+
+def claims_path(page, path_components):
+    """
+    Whether `page` (as any type) may answer `path_components` itself rather than through a child:
+    its type has a route of its own, or is a routable page with a route that matches.
+    """
+    model = page.specific_class
+    if model is None or model is Page:
+        return False
+    if isinstance(page, model) or getattr(model, "route", None) is not route_by_translated_slug:
+        return True
+    if issubclass(model, RoutablePageMixin) and page.live:
+        try:
+            model.get_resolver().resolve("/" + "".join(c + "/" for c in path_components))
+        except Http404:
+            return False
+        return True
+    return False
+
+
+def specific_for_serving(page):
+    """
+    `page` as its own type, as `page.specific` gives it, with what serving it reads besides when
+    the type names it (a `serving_queryset()` classmethod, e.g. with select_related).
+    """
+    model = page.specific_class
+    serving_queryset = getattr(model, "serving_queryset", None)
+    if serving_queryset is None or isinstance(page, model):
+        return page.specific
+    specific = serving_queryset().get(pk=page.pk)
+    for name, value in page.__dict__.items():
+        specific.__dict__.setdefault(name, value)
+    return specific
 
 
 def use_indexed_routing():

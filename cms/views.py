@@ -16,7 +16,7 @@ from django.views.defaults import bad_request as site_bad_request
 from wagtail.models import Site
 from wagtail.views import serve as wagtail_serve
 
-from cms.pages import find_page_by_path, find_site
+from cms.pages import find_page_by_path, route_for_request
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def serve(request, path):
     /ta/blog/<english-slug>/) is answered with a permanent redirect to the page's own path in the
     current language instead of a 404.
     """
-    find_site(request)  # the site, from the public cache (Wagtail then finds it on the request)
+    route_for_request(request, path)  # Wagtail's serve() then finds the route on the request
     try:
         return wagtail_serve(request, path)
     except Http404:

@@ -599,6 +599,9 @@ class ClinicDetails(BaseSiteSetting):
         APIField("opening_hours"),
     ]
 
+    # Wagtail's for_site() reads the chosen hours with the details.
+    select_related = ["opening_hours"]
+
     class Meta:
         verbose_name = _("clinic details")
         verbose_name_plural = _("clinic details")
@@ -643,9 +646,11 @@ class ClinicDetails(BaseSiteSetting):
         exceptions come prefetched, so the week, the status and the booking form's checks cost no
         further queries.
         """
-        hours = OpeningHours.objects.prefetch_related("sessions", "exceptions").order_by("pk")
-        chosen = hours.filter(pk=self.opening_hours_id).first() if self.opening_hours_id else None
-        return chosen or hours.first()
+        if self.opening_hours_id:
+            chosen = self.opening_hours  # read with the details (`select_related`)
+            models.prefetch_related_objects([chosen], "sessions", "exceptions")
+            return chosen
+        return OpeningHours.objects.prefetch_related("sessions", "exceptions").order_by("pk").first()
 
     @property
     def phone_link(self):

@@ -139,6 +139,21 @@ def test_an_editor_token_previews_the_latest_draft_in_either_language(client, ed
     assert "no-store" in english["Cache-Control"] and "private" in english["Cache-Control"]
 
 
+def test_a_preview_shows_the_drafts_own_tags_and_the_public_detail_the_published_ones(client, editor_token):
+    article = ArticlePage.objects.get(slug_en="understanding-hair-fall")
+    published = client.get(f"/api/v3/articles/{article.pk}/").json()["tags"]
+    article.tags.set(["draft-only-tag"])
+    article.save_revision()  # saved, not published
+
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {editor_token}"}
+    preview = client.get(f"/api/v3/articles/{article.pk}/preview/", **auth).json()
+    caches["public"].clear()
+    public = client.get(f"/api/v3/articles/{article.pk}/").json()
+
+    assert preview["tags"] == ["draft-only-tag"]
+    assert public["tags"] == published != ["draft-only-tag"]
+
+
 def test_preview_needs_a_valid_token(client, demo):
     article = ArticlePage.objects.get(slug_en="understanding-hair-fall")
     assert client.get(f"/api/v3/articles/{article.pk}/preview/").status_code == 401
