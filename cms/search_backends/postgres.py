@@ -131,6 +131,7 @@ class PostgresSearchResults(RankedSearchResultsMixin, postgres.PostgresSearchRes
 
 class PostgresSearchBackend(postgres.PostgresSearchBackend):
     matches_word_beginnings = True  # cms.search.search_pages needs no autocomplete()
+    filters_in_database = True  # any queryset's filters, as SQL (cms.search.restricted)
     query_compiler_class = PostgresSearchQueryCompiler
     index_class = PostgresIndex
     results_class = PostgresSearchResults
