@@ -3,7 +3,8 @@
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F, Q
+from django.db.models import BooleanField, F, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.sql import InsertQuery
 from django.utils.functional import cached_property
 from modelsearch.backends.database.postgres import postgres
@@ -12,7 +13,7 @@ from modelsearch.index import SearchField
 from modelsearch.query import PlainText
 from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
-from cms.search_backends.ranking import RankedSearchMixin, RankedSearchResultsMixin, index_ids, is_headline
+from cms.search_backends.ranking import RankedSearchMixin, RankedSearchResultsMixin, is_headline, one_of
 
 
 class ObjectIndexer(postgres.ObjectIndexer):
@@ -92,9 +93,12 @@ class PostgresSearchQueryCompiler(RankedSearchMixin, postgres.PostgresSearchQuer
     def entries(self, config, *matches):
         """The index entries of the queryset's objects that match in every one of these columns."""
         query = self.build_tsquery(self.query, config=config)
+        # Each match's object is looked up in the queryset by its key (`one_of`): no list of every
+        # object the queryset lets through is built for each query.
+        visible_sql, visible_params = one_of(self.queryset, f"{postgres.IndexEntry._meta.db_table}.object_id")
         entries = postgres.IndexEntry.objects.filter(
+            RawSQL(visible_sql, visible_params, output_field=BooleanField()),
             content_type__in=get_descendants_content_types_pks(self.queryset.model),
-            object_id__in=index_ids(self.queryset),
         )
         return entries.filter(*[match(query) for match in matches]), query
 
