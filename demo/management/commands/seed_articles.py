@@ -65,6 +65,11 @@ class Command(BaseCommand):
             added = self.add_copies(blog, seeds, total - existing)
         if added and not skip_index:
             call_command("update_index", verbosity=0)
+        if added and connection.vendor == "postgresql":
+            # Planner statistics for the bulk-loaded rows: without them (autovacuum may be off, or
+            # not yet round) PostgreSQL plans for empty tables, a search taking seconds.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         if options["verbosity"]:
             self.stdout.write(
                 f"Added {added} articles (the blog holds {existing + added}) "
