@@ -4,6 +4,7 @@ from django.conf import settings
 from modelsearch import index as modelsearch_index
 from modelsearch.backends.base import EmptySearchResults
 from wagtail.search import index
+from wagtail.search.backends import get_search_backend
 
 from cms.i18n import translated_fields
 
@@ -87,15 +88,32 @@ def search_pages(pages, query, results=None):
     them, e.g. `.specific()` or as cards. The site's search and the API's share it.
 
     Every search backend can filter on a page's id (Wagtail's Page.search_fields), so `pages` is
-    passed as a list of ids the database computes, whatever its filters.
+    passed as a list of ids the database computes, whatever its filters; the database backends
+    (cms.search_backends), which filter with the queryset's own SQL, get `pages`' filters as they
+    are, and check them for each match rather than list every page they let through.
     """
     if not any(character.isalnum() for character in query):
         return EmptySearchResults()  # punctuation alone: no backend can search for it
     results = results if results is not None else pages.model._default_manager.all()
-    candidates = results.filter(id__in=pages.values("id"))
+    candidates = restricted(results, pages, get_search_backend())
     matches = candidates.search(query, operator="and")
     if not getattr(matches.backend, "matches_word_beginnings", False) and not matches.count():
         # Elasticsearch and OpenSearch find word beginnings with autocomplete(); the database
         # backends (cms.search_backends) with search() itself.
         matches = candidates.autocomplete(query, operator="and")
     return matches
+
+
+def restricted(results, pages, backend):
+    """
+    `results` restricted to `pages`: with their filters themselves where the backend filters with
+    the database (`filters_in_database`) and both are the same model without DISTINCT, else by id.
+    """
+    query = pages.query
+    if (
+        getattr(backend, "filters_in_database", False)
+        and results.model is pages.model
+        and not (query.distinct or query.is_sliced or query.combinator or results.query.distinct)
+    ):
+        return results & pages
+    return results.filter(id__in=pages.values("id"))

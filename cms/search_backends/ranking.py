@@ -1,6 +1,7 @@
 """What the clinic's search backends share: headlines, query words, ranked counting and slicing."""
 
-from django.db.models import TextField
+from django.db.models import AutoField, BigAutoField, BigIntegerField, IntegerField, SmallAutoField, TextField
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from modelsearch.index import SearchField
 from modelsearch.query import And, Or, PlainText
@@ -33,6 +34,32 @@ def index_ids(queryset):
     return queryset.order_by().annotate(_index_id=Cast("pk", TextField())).values("_index_id")
 
 
+INTEGER_KEYS = (AutoField, BigAutoField, SmallAutoField, IntegerField, BigIntegerField)
+
+
+def one_of(queryset, object_id_sql):
+    """
+    SQL (and its parameters) true where `object_id_sql`, an index entry's object id (text), is the
+    key of one of `queryset`'s objects, checked object by object: an integer key is looked up by
+    its primary key index, so a search costs what its matches cost, not what the archive does
+    (an `IN` list of the queryset's keys would be built from every visible page at each query).
+    """
+    pk = queryset.model._meta.pk
+    while pk.remote_field is not None:  # a page type's key is its Page's
+        pk = pk.target_field
+    if isinstance(pk, INTEGER_KEYS):
+        # The index stores keys as text: "42" is cast to 42 to find its row.
+        rows = queryset.order_by().filter(pk=RawSQL(f"CAST({object_id_sql} AS bigint)", ()))
+    else:
+        rows = (
+            queryset.order_by()
+            .annotate(_index_id=Cast("pk", TextField()))
+            .filter(_index_id=RawSQL(object_id_sql, ()))
+        )
+    sql, params = rows.values("pk").query.sql_with_params()
+    return f"EXISTS ({sql})", list(params)
+
+
 def in_rank_order(queryset, ids_and_scores, score_field=None):
     """
     The objects of `queryset` with these ids (as the index stores them), in that order, each with
@@ -62,6 +89,13 @@ class RankedSearchMixin:
     with their ranks (0 in the second tier), a query or two each. Other queries (phrases, NOT,
     ordering by a field) are left to Wagtail's compiler.
     """
+
+    def _get_filters_from_queryset(self, check_only=False):
+        # The database backends filter with the queryset's own SQL, so any filter works, a field
+        # declared as a FilterField or not (cms.search.restricted passes the visible pages' own).
+        if check_only:
+            return None
+        return super()._get_filters_from_queryset(check_only=check_only)
 
     def ranks_itself(self):
         return self.order_by_relevance and self.fields is None and is_plain(self.query)

@@ -5,9 +5,12 @@ begins, never a word that merely shares its first letters; titles and introducti
 the body; articles only unless all pages are asked for.
 """
 
+import datetime
+
 import pytest
 from django.db import connection
-from wagtail.models import Page
+from django.utils import timezone
+from wagtail.models import Page, PageViewRestriction
 
 from tests.factories import ArticlePageFactory, AuthorFactory
 
@@ -148,6 +151,28 @@ def test_other_pages_are_found_only_when_asked_for(client, articles):
 
     assert "Morning consultations" in everything
     assert "pores" in everything
+
+
+def test_hidden_articles_are_neither_found_nor_counted(client, blog_page):
+    shown = ArticlePageFactory(parent=blog_page, title="Collagen basics")
+    ArticlePageFactory(parent=blog_page, title="Collagen draft", live=False)
+    ArticlePageFactory(
+        parent=blog_page, title="Collagen expired", expire_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    private = ArticlePageFactory(parent=blog_page, title="Collagen private")
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+
+    site = client.get("/en/search/", {"q": "collagen"})
+    every_page = client.get("/en/search/", {"q": "collagen", "scope": "pages"})
+    api = client.get("/api/v3/articles/", {"search": "collagen"}).json()
+
+    assert [page.pk for page in site.context["results"]] == [shown.pk]
+    assert "1 result for “collagen”" in site.content.decode()
+    assert [page.pk for page in every_page.context["results"]] == [shown.pk]
+    assert api["count"] == 1
+    assert [item["id"] for item in api["items"]] == [shown.pk]
 
 
 def test_results_come_ten_a_page_with_their_count(client, blog_page):

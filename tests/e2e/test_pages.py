@@ -3,7 +3,7 @@ The public pages in a real browser (Debian's Chromium driven by Playwright): eac
 language, on a phone (360 px) and a desktop (1280 px) loads without console errors, shows its text,
 fits the width, passes axe-core's WCAG 2.2 AA rules and leaves a screenshot in test-artifacts/.
 On a 360 × 740 phone, the first screen of the home, hours and search pages keeps the header low,
-its targets large, the open-now status in view and a single booking button.
+its targets large, one search box, the open-now status in view and a single booking button.
 """
 
 import json
@@ -221,23 +221,25 @@ def test_page_shows_its_text_without_errors_and_passes_axe(
 
 
 # The first screen of a phone (360 × 740 CSS px), measured in the page: the header's height, the size of
-# the header's targets and the search box's text, where the open-now status ends, and how many booking
-# buttons (a.button) show in it.
+# the header's and the search form's targets, how many search boxes show and their text, where the
+# open-now status ends, and how many booking buttons (a.button) show in it.
 PHONE = {"width": 360, "height": 740}
 MEASURE_FIRST_SCREEN = """() => {
     const box = element => element.getBoundingClientRect();
     const size = element => `${box(element).width}×${box(element).height}`;
     const shown = element => { const b = box(element); return b.width > 0 && b.height > 0; };
     const targets = [...document.querySelectorAll(
-        ".site-header a, .site-header input, .site-header button"
+        ".site-header a, .site-header input, .site-header button, .search-form input, .search-form button"
     )].filter(shown);
+    const searchBoxes = [...document.querySelectorAll("input[type=search]")].filter(shown);
     const status = document.querySelector(".hours-status");
     return {
         header: box(document.querySelector(".site-header")).height,
         small_targets: targets
             .filter(element => Math.min(box(element).width, box(element).height) < 44)
             .map(element => `${element.outerHTML.slice(0, 60)}: ${size(element)}`),
-        search_text: parseFloat(getComputedStyle(document.querySelector(".site-header input")).fontSize),
+        search_boxes: searchBoxes.length,
+        search_text: Math.min(...searchBoxes.map(element => parseFloat(getComputedStyle(element).fontSize))),
         status_bottom: status ? box(status).bottom : null,
         booking_buttons: [...document.querySelectorAll("a.button")]
             .filter(element => shown(element) && box(element).top < window.innerHeight).length,
@@ -273,6 +275,7 @@ def test_a_phones_first_screen_has_a_low_header_large_targets_and_one_booking_bu
 
     assert seen["header"] <= 120, f"the header of {path} is {seen['header']} px high"
     assert not seen["small_targets"], f"targets under 44 px on {path}: {seen['small_targets']}"
+    assert seen["search_boxes"] == 1, f"{seen['search_boxes']} search boxes on {path}"
     assert seen["search_text"] >= 16  # iOS zooms into a field with smaller text
     assert seen["booking_buttons"] <= 1, f"{seen['booking_buttons']} booking buttons in the first screen"
     if page_name in ("home", "hours"):

@@ -119,8 +119,14 @@ def test_every_page_has_the_search_form_in_its_header(client, home_page, languag
     blog = BlogIndexPageFactory(parent=home_page)
     with translation.override(language):
         url = blog.get_url()
-    for path in (f"/{language}/", url, f"/{language}/search/?q=skin"):
+    for path in (f"/{language}/", url):
         header = client.get(path).content.decode().split("</header>")[0]
         assert f'role="search" method="get" action="/{language}/search/">' in header
         assert f'<label for="site-search-q" class="visually-hidden">{label}</label>' in header
         assert f'<button type="submit">{button}</button>' in header
+
+    # The search page shows one form, its own (with a visible label), not the header's as well.
+    header, main = client.get(f"/{language}/search/?q=skin").content.decode().split("</header>")
+    assert 'role="search"' not in header
+    assert main.count('role="search"') == 1
+    assert f'<label for="search-q">{label}</label>' in main

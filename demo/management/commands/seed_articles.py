@@ -67,8 +67,8 @@ class Command(BaseCommand):
             call_command("update_index", verbosity=0)
         if added and connection.vendor == "postgresql":
             # The planner's statistics still describe the blog before the copies (a handful of
-            # rows) until autovacuum gets to it, a minute later or never where it is off: measured
-            # before then, every query runs on plans made for four articles.
+            # rows) until autovacuum gets to it, a minute later or never where it is off: without
+            # them PostgreSQL plans for four articles, and a search takes seconds.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         if options["verbosity"]:
