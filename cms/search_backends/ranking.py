@@ -1,5 +1,6 @@
 """What the clinic's search backends share: headlines, query words, ranked counting and slicing."""
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import AutoField, BigAutoField, BigIntegerField, IntegerField, SmallAutoField, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
@@ -56,7 +57,10 @@ def one_of(queryset, object_id_sql):
             .annotate(_index_id=Cast("pk", TextField()))
             .filter(_index_id=RawSQL(object_id_sql, ()))
         )
-    sql, params = rows.values("pk").query.sql_with_params()
+    try:
+        sql, params = rows.values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a filter no object passes (`pk__in=[]`): Django makes no SQL of it
+        return "1 = 0", []
     return f"EXISTS ({sql})", list(params)
 
 

@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
+from articles.models import ArticlePage
 from tests.factories import ArticlePageFactory, AuthorFactory
 
 
@@ -173,6 +174,16 @@ def test_hidden_articles_are_neither_found_nor_counted(client, blog_page):
     assert [page.pk for page in every_page.context["results"]] == [shown.pk]
     assert api["count"] == 1
     assert [item["id"] for item in api["items"]] == [shown.pk]
+
+
+@pytest.mark.parametrize("query", ["collagen", "collagen basics", "collagen OR basics"])
+def test_searching_among_no_pages_finds_none(blog_page, query):
+    """Found by make fuzz: a search whose filters leave nothing (`pk__in=[]`) failed on both databases."""
+    ArticlePageFactory(parent=blog_page, title="Collagen basics")
+    nothing = ArticlePage.objects.live().filter(pk__in=[]).search(query)
+
+    assert nothing.count() == 0
+    assert list(nothing) == []
 
 
 def test_results_come_ten_a_page_with_their_count(client, blog_page):
