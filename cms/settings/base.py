@@ -140,12 +140,13 @@ DATABASES = {
 # Local memory by default; REDIS_URL (e.g. redis://127.0.0.1:6379/0) switches to Redis. The
 # "public" cache holds only cached public responses (cms/cache.py) and is cleared whenever content
 # changes, so with Redis it gets a database of its own (PUBLIC_CACHE_REDIS_URL, default: db 1).
+# cms.redis_cache.RedisCache is Django's RedisCache keeping one redis-py client (see there why).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "default": {"BACKEND": "cms.redis_cache.RedisCache", "LOCATION": REDIS_URL},
         "public": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cms.redis_cache.RedisCache",
             "LOCATION": os.environ.get("PUBLIC_CACHE_REDIS_URL", redis_url_with_db(REDIS_URL, 1)),
         },
     }
