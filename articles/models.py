@@ -52,6 +52,7 @@ from cms.pages import (
     ascii_slug,
     find_site,
     private_q,
+    restricted_paths,
     unexpired_q,
 )
 from cms.seo import SHARE_IMAGE_FILTER, StructuredDataMixin
@@ -269,17 +270,24 @@ class ArticlePageQuerySet(PageQuerySet):
         super().__init__(*args, **kwargs)
         self._card_renditions = None
         self._card_companions = ()
+        self._card_tags = True
 
     def _clone(self):
         # Kept along the chain, as Wagtail's own queryset keeps its options.
         clone = super()._clone()
         clone._card_renditions = self._card_renditions
         clone._card_companions = self._card_companions
+        clone._card_tags = self._card_tags
         return clone
 
     def private_q(self):
         # Wagtail's reads every restriction at each use; this one, once between content changes.
         return private_q()
+
+    def public(self):
+        # While no page is restricted (the usual case) Wagtail's excludes nothing, at a cost in
+        # building and compiling each listing's query.
+        return super().public() if restricted_paths() else self
 
     def visible(self):
         """What patients and apps may see: live, public, and within any go-live/expiry window."""
@@ -404,18 +412,20 @@ class ArticlePageQuerySet(PageQuerySet):
         site = find_site(request) if request is not None else None
         return self.in_site(site) if site is not None else self.none()
 
-    def as_cards(self, renditions=CARD_IMAGE_FILTERS, along=()):
+    def as_cards(self, renditions=CARD_IMAGE_FILTERS, along=(), tags=True):
         """
         These articles as cards, the one way the site and the API fetch them: only the columns a
         card shows (never the bodies), and what it shows beside them (see `add_card_contents`) in
         a fixed number of queries whatever the number of articles, when they are fetched.
         Images come with their existing renditions for the filter specs in `renditions`.
         The articles in `along` (an article whose page or API answer shows these cards) get the
-        same in the same queries.
+        same in the same queries. Without `tags` (the site's cards show none), the cards' tags are
+        not fetched (those in `along` still are; a card's are then read if asked for).
         """
         clone = self.only(*CARD_FIELDS).select_related("category")
         clone._card_renditions = renditions
         clone._card_companions = tuple(along)
+        clone._card_tags = tags
         clone._iterable_class = ArticleCardIterable
         return clone
 
@@ -427,15 +437,17 @@ class ArticleCardIterable(ModelIterable):
         articles = list(super().__iter__())
         companions = self.queryset._card_companions
         if articles or companions:
-            add_card_contents([*companions, *articles], self.queryset._card_renditions)
+            tagged = [*companions, *articles] if self.queryset._card_tags else companions
+            add_card_contents([*companions, *articles], self.queryset._card_renditions, tagged)
         return iter(articles)
 
 
-def add_card_contents(articles, renditions):
+def add_card_contents(articles, renditions, tagged=None):
     """
     Gives articles what their cards show beyond their own columns, in five queries however many
-    they are: `authors` in order (each author one object, however many cards name them), their
-    `tag_names`, and the hero images and author photos with their existing `renditions`.
+    they are: `authors` in order (each author one object, however many cards name them), the
+    `tag_names` of those `tagged` (default: all; none, no query), and the hero images and author
+    photos with their existing `renditions`.
     """
     ids = [article.pk for article in articles]
     links = (
@@ -443,16 +455,18 @@ def add_card_contents(articles, renditions):
     )
     links = [(link.page_id, link.author) for link in links]
     authors = {author.pk: author for _page_id, author in links}  # one object per author
-    tag_names = {article.pk: [] for article in articles}
-    tag_ids = {article.pk: [] for article in articles}
-    tag_lists = {article.pk: [] for article in articles}
-    tagged = ArticlePageTag.objects.filter(content_object_id__in=ids).order_by("pk")
-    for page_id, tag_id, name, slug in tagged.values_list(
-        "content_object_id", "tag_id", "tag__name", "tag__slug"
-    ):
-        tag_ids[page_id].append(tag_id)
-        tag_names[page_id].append(name)
-        tag_lists[page_id].append(Tag(pk=tag_id, name=name, slug=slug))
+    tagged = articles if tagged is None else tagged
+    tag_names = {article.pk: [] for article in tagged}
+    tag_ids = {article.pk: [] for article in tagged}
+    tag_lists = {article.pk: [] for article in tagged}
+    if tagged:
+        rows = ArticlePageTag.objects.filter(content_object_id__in=list(tag_ids)).order_by("pk")
+        for page_id, tag_id, name, slug in rows.values_list(
+            "content_object_id", "tag_id", "tag__name", "tag__slug"
+        ):
+            tag_ids[page_id].append(tag_id)
+            tag_names[page_id].append(name)
+            tag_lists[page_id].append(Tag(pk=tag_id, name=name, slug=slug))
 
     # Hero images and photos in one go, with their renditions. A photo without any yet (a card on
     # the site shows none) is left to be read if it is shown.
@@ -469,6 +483,7 @@ def add_card_contents(articles, renditions):
     for article in articles:
         article.hero_image = images.get(article.hero_image_id)
         article.authors = by_page[article.pk]
+    for article in tagged:
         article.tag_names = tag_names[article.pk]
         article.tag_ids = tag_ids[article.pk]
         article.tag_list = tag_lists[article.pk]
@@ -537,7 +552,7 @@ class BlogIndexPage(
         # Its descendants, which are its children (articles live under a blog and have no subpages):
         # SQLite takes child_of's `depth = n` for a rare value and would then sort every article
         # rather than read them in the order of the date index.
-        return ArticlePage.objects.for_listing().descendant_of(self).as_cards()
+        return ArticlePage.objects.for_listing().descendant_of(self).as_cards(tags=False)
 
     @path("feed/", name="feed")
     def feed(self, request):
@@ -983,9 +998,9 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
             return ArticlePage.objects.none()
         return ArticlePage.objects.for_listing().filter(matches).exclude(pk=self.pk)
 
-    def related_articles(self, count=3, renditions=CARD_IMAGE_FILTERS, along=(), saved=False):
-        """The newest few of the related candidates, as cards (see `as_cards` for `along`)."""
-        return self.related_candidates(saved).as_cards(renditions, along)[:count]
+    def related_articles(self, count=3, renditions=CARD_IMAGE_FILTERS, along=(), saved=False, tags=True):
+        """The newest few of the related candidates, as cards (see `as_cards` for `along`, `tags`)."""
+        return self.related_candidates(saved).as_cards(renditions, along, tags)[:count]
 
     def get_pages_showing_it(self):
         """Other live articles that may list this one among their related articles (cms/frontend_cache.py)."""
@@ -1024,14 +1039,16 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
     def get_context(self, request, *args, **kwargs):
         if getattr(request, "is_preview", False):
             # A draft's own authors, tags and hero image, not the saved ones.
-            related = self.related_articles()
+            related = self.related_articles(tags=False)
             if self.hero_image_id:
                 images = get_image_model().objects.prefetch_renditions()
                 self.hero_image = images.filter(pk=self.hero_image_id).first()
         else:
             # The related cards, and in the same queries this article's authors, tags, and hero
             # image with the renditions of the page and of link previews.
-            related = self.related_articles(renditions=PAGE_IMAGE_FILTERS, along=(self,), saved=True)
+            related = self.related_articles(
+                renditions=PAGE_IMAGE_FILTERS, along=(self,), saved=True, tags=False
+            )
         context = super().get_context(request, *args, **kwargs)
         context["related_articles"] = list(related)
         context["review"] = self.shown_review()

@@ -28,7 +28,9 @@ def search(request):
             pages = without_expired(Page.objects.live().public().filter(depth__gt=1))
             matches = search_pages(pages, query, Page.objects.specific().defer_streamfields())
         else:
-            matches = search_pages(ArticlePage.objects.visible(), query, ArticlePage.objects.as_cards())
+            matches = search_pages(
+                ArticlePage.objects.visible(), query, ArticlePage.objects.as_cards(tags=False)
+            )
         results = Paginator(matches, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "query": query,

@@ -223,6 +223,7 @@ def route_for_request(request, path):
                 route = None
             else:
                 root = site.root_page.localized
+                root._branches = branches(request, site)
                 if not components or claims_path(root, components):
                     root = specific_for_serving(root)
                 route = root.route(request, components)
@@ -230,6 +231,16 @@ def route_for_request(request, path):
             route = None
         request._wagtail_route_for_request = route
     return request._wagtail_route_for_request
+
+
+def branches(request, site):
+    """
+    The children of `site`'s root page that have children (the blog): the pages that requests for
+    most pages are routed through (route_by_translated_slug), as base pages. Kept between requests
+    (cms/shared_data.py): publishing, moving or unpublishing a page empties them.
+    """
+    key = f"route-branches:{site.pk}"
+    return remember(request, key, lambda: list(site.root_page.get_children().filter(numchild__gt=0)))
 
 
 def find_page_by_path(site, language, path, queryset=None):
@@ -296,6 +307,10 @@ def route_by_translated_slug(self, request, path_components):
         # the parent's rules, are looked for below).
         matches = list(served.serving_queryset().child_of(self).filter(slug_matches).order_by())
     if not matches:
+        # Those of the site's root page that have children (the blog) are known (`branches`).
+        known = getattr(self, "_branches", ())
+        matches = [page for page in known if slug_in_active_language(page, child_slug)]
+    if not matches:
         matches = list(self.get_children().filter(slug_matches).order_by())
     if not matches:
         raise Http404
@@ -307,6 +322,15 @@ def route_by_translated_slug(self, request, path_components):
         # Only its children are read: the page as its own type (a query) is not needed.
         return route_by_translated_slug(child, request, remaining)
     return specific_for_serving(child).route(request, remaining)
+
+
+def slug_in_active_language(page, slug):
+    """Whether `page`'s slug in the active language is `slug` (as `slug_in_active_language_q`)."""
+    for language in resolution_order(get_language()):
+        own = getattr(page, f"slug_{language}", None)
+        if own:
+            return own == slug
+    return False
 
 
 def served_child_model(page):

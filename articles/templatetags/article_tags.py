@@ -19,7 +19,7 @@ def blog_feed_url(context):
 @register.simple_tag(takes_context=True)
 def latest_articles(context, count):
     """The request's site's `count` newest articles, as cards."""
-    return ArticlePage.objects.for_listing().in_site_of(context.get("request")).as_cards()[:count]
+    return ArticlePage.objects.for_listing().in_site_of(context.get("request")).as_cards(tags=False)[:count]
 
 
 @register.simple_tag(takes_context=True)
