@@ -7,8 +7,14 @@ from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Site
 
-from articles.models import ArticlePage
-from tests.factories import ArticleCategoryFactory, ArticlePageFactory, BlogIndexPageFactory, HomePageFactory
+from articles.models import ArticleCategory, ArticlePage, ArticleVisibilityChange, Author
+from tests.factories import (
+    ArticleCategoryFactory,
+    ArticlePageFactory,
+    AuthorFactory,
+    BlogIndexPageFactory,
+    HomePageFactory,
+)
 from tests.public_cache import read_fresh_then_cached, read_twice
 
 HIDDEN_KINDS = ["draft", "private", "expired", "scheduled"]
@@ -255,3 +261,40 @@ def test_a_delta_sync_runs_a_fixed_number_of_queries(
     forget_cached_pages()
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(sync(client, "2000-01-01T00:00:00Z")["removed_ids"]) > 2
+
+
+def test_server_time_is_the_newest_change_an_app_would_sync(client, blog_page):
+    """
+    The cursor an app passes back: the newest publish, expiry, category or author edit, or change of
+    visibility of an article, not of other pages or of authors and categories without articles.
+    """
+    then = (timezone.now() - datetime.timedelta(days=10)).replace(microsecond=0)
+    article = ArticlePageFactory(parent=blog_page)
+    ArticlePageFactory(parent=blog_page, expire_at=timezone.now() + datetime.timedelta(days=1))
+    Page.objects.filter(pk__in=ArticlePage.objects.values("pk")).update(last_published_at=then)
+    ArticleCategory.objects.update(updated_at=then)
+    Author.objects.update(updated_at=then)
+    ArticleVisibilityChange.objects.all().delete()  # the site's pages made in setting up
+    AuthorFactory()  # edited now, but wrote nothing
+    ArticleCategoryFactory()
+    blog_page.save_revision().publish()  # not an article
+
+    def server_time():
+        return ArticlePage.objects.last_change(timezone.now())
+
+    assert server_time() == then
+    Author.objects.filter(article_links__page=article).update(updated_at=then + datetime.timedelta(hours=1))
+    assert server_time() == then + datetime.timedelta(hours=1)
+    ArticleCategory.objects.filter(pk=article.category_id).update(
+        updated_at=then + datetime.timedelta(hours=2)
+    )
+    assert server_time() == then + datetime.timedelta(hours=2)
+    Page.objects.filter(pk=article.pk).update(expire_at=then + datetime.timedelta(hours=3))
+    assert server_time() == then + datetime.timedelta(hours=3)
+    ArticleVisibilityChange.objects.create(page_id=article.pk, changed_at=then + datetime.timedelta(hours=4))
+    assert server_time() == then + datetime.timedelta(hours=4)
+    Page.objects.filter(pk=article.pk).update(last_published_at=then + datetime.timedelta(hours=5))
+    assert server_time() == then + datetime.timedelta(hours=5)
+
+    listed = client.get("/api/v3/articles/", {"updated_since": "2000-01-01T00:00:00Z"}).json()
+    assert datetime.datetime.fromisoformat(listed["server_time"]) == then + datetime.timedelta(hours=5)
