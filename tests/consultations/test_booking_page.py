@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from wagtail.models import Page
 
+import cms.pages
 from consultations.models import BookingPage, ConsultationRequest
 from home.models import HomePage
 from tests.factories import BlogIndexPageFactory, BookingPageFactory, OpeningExceptionFactory
@@ -408,15 +409,25 @@ def test_the_home_call_to_action_leads_to_the_booking_page_when_no_page_is_chose
 
 
 def test_pages_look_the_booking_page_up_once_per_request(
-    client, booking_page, django_assert_max_num_queries, forget_cached_pages
+    client, booking_page, django_assert_max_num_queries, forget_cached_pages, monkeypatch
 ):
     # The hero shows the button (the home page's header leaves it out: one per screen).
     client.get("/en/")
     forget_cached_pages()
+    lookups = []
+    linked_pages = cms.pages.linked_pages
+
+    def counted(site):
+        lookups.append(site)
+        return linked_pages(site)
+
+    monkeypatch.setattr(cms.pages, "linked_pages", counted)
     with django_assert_max_num_queries(30) as captured:
-        client.get("/en/")
-    booking_queries = [q for q in captured.captured_queries if "consultations_bookingpage" in q["sql"]]
-    assert len(booking_queries) == 1
+        html = client.get("/en/").content.decode()
+
+    assert len(lookups) == 1  # the booking and hours pages together, in one query
+    assert not [q for q in captured.captured_queries if "consultations_bookingpage" in q["sql"]]
+    assert f'href="{url_in(booking_page, "en")}"' in html
 
 
 def test_the_booking_page_lives_only_under_home_once_with_no_children(booking_page, home_page):
