@@ -26,7 +26,9 @@ class ImageNode(wagtail_tags.ImageNode):
         return self.filter
 
 
-class SrcsetImageNode(wagtail_tags.SrcsetImageNode):
+class FiltersMadeOnce:
+    """For Wagtail's nodes of several filters ({% srcset_image %}, {% picture %})."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters = super().get_filters()
@@ -35,13 +37,12 @@ class SrcsetImageNode(wagtail_tags.SrcsetImageNode):
         return self.filters
 
 
-class PictureNode(wagtail_tags.PictureNode):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters = super().get_filters()
+class SrcsetImageNode(FiltersMadeOnce, wagtail_tags.SrcsetImageNode):
+    pass
 
-    def get_filters(self):
-        return self.filters
+
+class PictureNode(FiltersMadeOnce, wagtail_tags.PictureNode):
+    pass
 
 
 NODES = {
