@@ -13,6 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 os.environ.setdefault("SECRET_KEY", "fuzz-only-secret-key")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Production's console log, errors only: their tracebacks go to the server's log, which run.py reads.
+os.environ.setdefault("LOG_LEVEL", "ERROR")
 
 from cms.settings.production import *  # noqa: E402, F403
 
@@ -46,13 +48,6 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# Server errors' tracebacks go to the server's log, beside the access log run.py reads.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "ERROR"},
-}
 # The fuzzer sends thousands of booking requests from one address: with the limit on, all but
 # five would only ever meet the 429, and the form's checks would go untested.
 CONSULTATION_RATE_LIMIT = None

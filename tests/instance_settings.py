@@ -9,6 +9,7 @@ os.environ.setdefault("SECRET_KEY", "instances-test-only-secret-key")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("WAGTAILADMIN_BASE_URL", "http://127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")  # plain HTTP on loopback, as behind a TLS proxy
+os.environ.setdefault("LOG_LEVEL", "ERROR")  # production's console log: errors only
 
 from cms.settings.production import *  # noqa: E402, F403
 
@@ -18,9 +19,3 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "ERROR"},
-}
