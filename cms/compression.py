@@ -39,6 +39,8 @@ COMPRESSIBLE_TYPE = re.compile(r"^(text/|application/([\w.-]+\+)?(json|xml|javas
 
 def preferred_encoding(accept_encoding):
     """`br` or `gzip`, whichever Accept-Encoding ranks higher (Brotli on a tie), or None."""
+    if not accept_encoding:
+        return None
     quality = {}
     for item in accept_encoding[:500].split(","):
         coding, params = parse_header_parameters(item)

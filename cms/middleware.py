@@ -10,11 +10,13 @@ from http import HTTPStatus
 from csp.constants import HEADER
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.core.exceptions import BadRequest
+from django.middleware.http import ConditionalGetMiddleware as DjangoConditionalGetMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.urls import Resolver404, resolve
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_vary_headers, set_response_etag
 
 from cms.i18n import supported_languages
 from cms.language_parameters import FALLBACK, LANG, LanguageParameterError, read_language_parameters
@@ -57,7 +59,9 @@ class LanguageMiddleware(LocaleMiddleware):
 
     def process_request(self, request):
         if not is_api(request):
-            return super().process_request(request)
+            translation.activate(site_language(request))
+            request.LANGUAGE_CODE = translation.get_language()
+            return None
         languages = supported_languages()
         if "locale" in request.GET:
             return problem(
@@ -66,7 +70,7 @@ class LanguageMiddleware(LocaleMiddleware):
                 f"({', '.join(languages)}) or the Accept-Language header.",
             )
         try:
-            chosen, language = read_language_parameters(request.GET, request.headers.get("Accept-Language"))
+            chosen, language = api_language(request)
         except LanguageParameterError as error:
             return problem(400, error.detail, errors=error.errors)
         if LANG in request.GET or FALLBACK in request.GET:
@@ -96,6 +100,40 @@ class LanguageMiddleware(LocaleMiddleware):
         if request.path_info.startswith(self.unprefixed_paths):
             return response
         return super().process_response(request, response)
+
+
+def request_language(request):
+    """
+    The language LanguageMiddleware activates for `request`, or None for an API request it answers
+    with a 400. The public cache (cms/cache.py) keys what it keeps by it, before that middleware runs.
+    """
+    if not is_api(request):
+        return site_language(request)
+    if "locale" in request.GET:
+        return None
+    try:
+        return api_language(request)[1]
+    except LanguageParameterError:
+        return None
+
+
+def site_language(request):
+    """Django's LocaleMiddleware's choice: the path's prefix, else the cookie, Accept-Language, English."""
+    urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+    i18n_patterns_used, prefixed_default_language = is_language_prefix_patterns_used(urlconf)
+    language = translation.get_language_from_request(request, check_path=i18n_patterns_used)
+    if (
+        i18n_patterns_used
+        and not prefixed_default_language
+        and not translation.get_language_from_path(request.path_info)
+    ):
+        return settings.LANGUAGE_CODE
+    return language
+
+
+def api_language(request):
+    """(ContentLanguages, the language to activate) of an API request: see read_language_parameters."""
+    return read_language_parameters(request.GET, request.META.get("HTTP_ACCEPT_LANGUAGE"))
 
 
 MAX_NUMBER = 2**31 - 1
@@ -210,6 +248,24 @@ def out_of_range_number(request):
         if NUMBER.match(value) and abs(int(value)) > MAX_NUMBER:
             return value[:40]
     return None
+
+
+# The request headers that make a GET conditional (RFC 9110 13.1).
+CONDITIONS = ("HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE")
+
+
+class ConditionalGetMiddleware(DjangoConditionalGetMiddleware):
+    """
+    Django's (ETags, and 304 or 412 for conditional GETs), which parses the response's validators
+    for every GET: here only for a GET that sends a condition, the only one they can change.
+    """
+
+    def process_response(self, request, response):
+        if request.method != "GET" or any(header in request.META for header in CONDITIONS):
+            return super().process_response(request, response)
+        if self.needs_etag(response) and not response.has_header("ETag"):
+            set_response_etag(response)
+        return response
 
 
 class ApiProblemMiddleware:

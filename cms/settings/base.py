@@ -87,16 +87,15 @@ MIDDLEWARE = [
     "cms.compression.CompressionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # ETag/If-None-Match → 304 for every response, cached ones included.
-    "django.middleware.http.ConditionalGetMiddleware",
-    # Public reads (cms/cache.py): stored on the way out, answered from the cache on the way in
-    # as soon as the language is known (Django keys cached responses by the active language),
-    # before the rest of the stack runs.
+    "cms.middleware.ConditionalGetMiddleware",
+    # Public reads (cms/cache.py): stored on the way out, answered from the cache on the way in,
+    # before the rest of the stack runs (the key's language is the one LanguageMiddleware chooses).
     "cms.cache.UpdatePublicCacheMiddleware",
+    "cms.cache.FetchPublicFromCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.LanguageMiddleware",
     "cms.middleware.ApiProblemMiddleware",
     "cms.middleware.InputGuardMiddleware",
-    "cms.cache.FetchPublicFromCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

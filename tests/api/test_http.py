@@ -42,6 +42,33 @@ def test_a_different_language_is_a_different_cached_response(client, demo):
     assert english != tamil
 
 
+@pytest.mark.parametrize(
+    ("params", "headers", "language"),
+    [
+        ({}, {}, "en"),
+        ({}, {"HTTP_ACCEPT_LANGUAGE": "ta"}, "ta"),
+        ({"lang": "ta"}, {}, "ta"),
+        ({"lang": "en"}, {"HTTP_ACCEPT_LANGUAGE": "ta"}, "en"),
+    ],
+)
+def test_each_language_is_served_from_the_cache_in_that_language(client, demo, params, headers, language):
+    # The cache finds the language before LanguageMiddleware chooses it: the two must agree.
+    other_reader = {"HTTP_ACCEPT_LANGUAGE": "ta" if language == "en" else "en"}
+    read_twice(client, "/api/v3/clinic/", **other_reader)
+    response = read_twice(client, "/api/v3/clinic/", params, **headers)
+    assert response["Content-Language"] == language
+    cached = read(client, "/api/v3/clinic/", params, **headers)
+    assert cached.from_cache and cached["Content-Language"] == language
+
+
+def test_a_refused_language_is_refused_though_the_same_path_is_cached(client, demo):
+    read_twice(client, "/api/v3/clinic/")
+    for params in ({"lang": "fr"}, {"fallback": "fr"}, {"locale": "ta"}):
+        response = client.get("/api/v3/clinic/", params)
+        assert response.status_code == 400, params
+        assert response["Content-Type"].startswith("application/problem+json")
+
+
 def test_publishing_a_change_is_visible_on_the_next_read(
     client, blog_page, django_capture_on_commit_callbacks
 ):
