@@ -99,3 +99,25 @@ def test_the_server_error_page_may_use_its_own_inline_style_and_no_other(client,
     hashes = [base64.b64encode(hashlib.sha256(style.encode()).digest()).decode() for style in styles]
     assert styles
     assert sorted(f"'sha256-{digest}'" for digest in hashes) == directives(response)["style-src"][1:]
+
+
+def test_the_site_and_the_admin_each_keep_their_policy_whichever_comes_first(client, demo):
+    # Each part's header is built once and reused (cms.middleware.ContentSecurityPolicyMiddleware).
+    site, admin = [], []
+    for _ in range(2):
+        site.append(directives(client.get("/en/")))
+        admin.append(directives(client.get("/admin/login/")))
+        site.append(directives(client.get("/api/v3/articles/")))
+    assert all(policy == site[0] for policy in site)
+    assert all(policy == admin[0] for policy in admin)
+    assert site[0]["script-src"] == ["'self'"] and admin[0]["script-src"] == ["'self'", "'unsafe-inline'"]
+
+
+def test_a_changed_policy_is_sent_from_the_next_response(client, demo, settings):
+    assert "https://maps.example" not in client.get("/en/")["Content-Security-Policy"]
+    policy = settings.CONTENT_SECURITY_POLICY
+    settings.CONTENT_SECURITY_POLICY = {
+        **policy,
+        "DIRECTIVES": {**policy["DIRECTIVES"], "frame-src": ["https://maps.example"]},
+    }
+    assert directives(client.get("/en/"))["frame-src"] == ["https://maps.example"]
