@@ -56,3 +56,18 @@ def test_the_clock_filter_and_the_session_tag_write_the_same_clock(settings):
 def test_the_session_tag_can_keep_each_time_on_one_line():
     html = render('{% session opens closes time_class="nowrap" %}', opens=MORNING, closes=NOON)
     assert html == '<span class="nowrap">10:00 AM</span> – <span class="nowrap">1:00 PM</span>'
+
+
+def test_the_same_instant_in_two_time_zones_is_written_by_each_ones_clock():
+    utc = datetime.datetime(2024, 1, 8, 10, 0, tzinfo=datetime.UTC)
+    chennai = utc.astimezone(datetime.timezone(datetime.timedelta(hours=5, minutes=30)))
+    assert utc == chennai
+    assert (format_clock(utc), format_clock(chennai)) == ("10:00 AM", "3:30 PM")
+    assert format_session(utc, chennai) == "10:00 AM – 3:30 PM"
+
+
+def test_a_time_written_in_one_language_is_written_afresh_in_the_other():
+    for language, expected in [("en", "4:00 PM"), ("ta", "மாலை 4:00"), ("en", "4:00 PM")]:
+        with translation.override(language):
+            assert format_clock(TEA_TIME) == expected
+            assert format_session(MORNING, TEA_TIME).endswith(expected)
