@@ -34,6 +34,7 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe
 from wagtail.models import CollectionViewRestriction, PageViewRestriction
 
+from cms.compression import keep_compressed
 from cms.middleware import request_language
 from cms.page_changes import page_changed
 from cms.pages import next_expiry
@@ -137,6 +138,7 @@ class UpdatePublicCacheMiddleware(UpdateCacheMiddleware):
         max_age = get_max_age(response)
 
         def save(response):
+            keep_compressed(response)
             entry = self.cache.get(key)
             if not entry or entry["vary"] != vary:
                 entry = {"vary": vary, "responses": {}}

@@ -141,6 +141,20 @@ def test_a_cached_response_is_served_in_each_readers_encoding(client, demo):
     assert decoded(first) == identity.content == decoded(gzipped) == decoded(brotli_again)
 
 
+def test_a_cached_response_is_compressed_in_brotli_once_not_at_each_read(client, demo, monkeypatch):
+    compressed = []
+    compress = brotli.compress
+    monkeypatch.setattr(
+        brotli, "compress", lambda data, **kwargs: compressed.append(len(data)) or compress(data, **kwargs)
+    )
+    first = read(client, "/api/v3/articles/", HTTP_ACCEPT_ENCODING=BROWSER)
+    assert len(compressed) == 1  # when it was stored, and sent as it was kept
+    again = [read(client, "/api/v3/articles/", HTTP_ACCEPT_ENCODING=BROWSER) for _ in range(3)]
+    assert len(compressed) == 1
+    assert all(response.from_cache and response["Content-Encoding"] == "br" for response in again)
+    assert decoded(again[-1]) == decoded(first) == read(client, "/api/v3/articles/").content
+
+
 def test_etags_are_weak_when_compressed_and_if_none_match_still_gives_304(client, demo):
     identity = client.get("/api/v3/articles/")
     compressed = client.get("/api/v3/articles/", HTTP_ACCEPT_ENCODING=BROWSER)
