@@ -21,7 +21,8 @@ interleaved rounds, every target in every round:
   right after a publish, once any other page has been read since;
 - Wagtail's stock API v2 listing of 20 articles with fields=* (uncached);
 - the static file and the cached list in Brotli (`Accept-Encoding: br`): whitenoise sends the .br
-  file made beforehand, as collectstatic does, while the API compresses each cached read.
+  file made beforehand, as collectstatic does, and the public cache the Brotli it made when it
+  stored the list (cms.compression.keep_compressed).
 
 wrk sends no Accept-Encoding unless told, so the other rows compare uncompressed bodies. wrk's
 timeout is set above the slowest case (--timeout), and each row reports the requests that timed
