@@ -315,6 +315,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             settings.DEBUG
             or getattr(request, "_csp_nonce", None) is not None
             or any(hasattr(response, attribute) for attribute in PER_VIEW_POLICY)
+            or excludes_paths()
         ):
             return super().process_response(request, response)
         headers = _policy_headers.get(admin)
@@ -347,6 +348,14 @@ PER_VIEW_POLICY = [
 ]
 # The headers of each part of the site, True for the admin (ContentSecurityPolicyMiddleware).
 _policy_headers = {}
+
+
+def excludes_paths():
+    """Whether a policy leaves paths out (django-csp's EXCLUDE_URL_PREFIXES): then it is per path."""
+    return any(
+        (getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES")
+        for name in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY")
+    )
 
 
 @receiver(setting_changed)

@@ -121,3 +121,10 @@ def test_a_changed_policy_is_sent_from_the_next_response(client, demo, settings)
         "DIRECTIVES": {**policy["DIRECTIVES"], "frame-src": ["https://maps.example"]},
     }
     assert directives(client.get("/en/"))["frame-src"] == ["https://maps.example"]
+
+
+def test_a_policy_that_leaves_paths_out_is_followed_path_by_path(client, demo, settings):
+    client.get("/en/")  # the site's header, built and kept
+    settings.CONTENT_SECURITY_POLICY = {**settings.CONTENT_SECURITY_POLICY, "EXCLUDE_URL_PREFIXES": ["/api/"]}
+    assert "Content-Security-Policy" not in client.get("/api/v3/articles/")
+    assert "Content-Security-Policy" in client.get("/en/")
