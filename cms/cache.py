@@ -31,7 +31,7 @@ from django.utils.cache import (
     patch_response_headers,
     set_response_etag,
 )
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import http_date
 from wagtail.models import CollectionViewRestriction, PageViewRestriction
 
 from cms.compression import keep_compressed
@@ -80,11 +80,9 @@ class FetchPublicFromCacheMiddleware(FetchFromCacheMiddleware):
         if stored is None:
             request._cache_update_cache = True
             return None
-        response, expires, max_age = stored
+        response, fresh_until, max_age = stored
         # Django's age estimation of the cached response (FetchFromCacheMiddleware).
-        if max_age is not None and expires is not None:
-            remaining = max(0, min(max_age, expires - int(time.time())))
-            response["Age"] = max_age - remaining
+        response["Age"] = max_age - max(0, min(max_age, math.ceil(fresh_until - time.time())))
         request.public_cache_hit = True
         return response
 
@@ -134,8 +132,6 @@ class UpdatePublicCacheMiddleware(UpdateCacheMiddleware):
         key = request.public_cache_key
         vary = vary_headers(response)
         variant = variant_key(request, request.method, vary)
-        expires = parse_http_date_safe(response["Expires"])
-        max_age = get_max_age(response)
 
         def save(response):
             keep_compressed(response)
@@ -144,7 +140,8 @@ class UpdatePublicCacheMiddleware(UpdateCacheMiddleware):
                 entry = {"vary": vary, "responses": {}}
             now = time.time()
             responses = {k: stored for k, stored in entry["responses"].items() if stored[1] > now}
-            responses[variant] = (response, now + timeout, expires, max_age)
+            # Its max-age is `timeout` (patch_response_headers), and it expires with the entry.
+            responses[variant] = (response, now + timeout, timeout)
             self.cache.set(key, {"vary": vary, "responses": responses}, timeout)
 
         if callable(getattr(response, "render", None)):
@@ -186,15 +183,15 @@ def vary_headers(response):
 
 def cached_response(entry, request):
     """
-    The fresh response `entry` holds for `request` (a GET's answers a HEAD too), with when it expires
-    (its Expires header, a timestamp) and its max-age, or None.
+    The fresh response `entry` holds for `request` (a GET's answers a HEAD too), with the time it
+    stays fresh until (a timestamp) and its max-age, or None.
     """
     if not entry:
         return None
     for method in ("GET", "HEAD") if request.method == "HEAD" else ("GET",):
         stored = entry["responses"].get(variant_key(request, method, entry["vary"]))
         if stored is not None and stored[1] > time.time():
-            return stored[0], stored[2], stored[3]
+            return stored
     return None
 
 

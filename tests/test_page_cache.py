@@ -1,5 +1,7 @@
 """Anonymous page views are cached, and a publish shows on the very next view."""
 
+import time
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -225,6 +227,15 @@ def test_a_cached_page_is_answered_before_sessions_and_users_are_looked_at(clien
     assert hasattr(rendered.wsgi_request, "session") and hasattr(rendered.wsgi_request, "user")
     assert not hasattr(cached.wsgi_request, "session") and not hasattr(cached.wsgi_request, "user")
     assert cached["Content-Language"] == "en"
+
+
+def test_a_cached_page_says_how_long_it_has_been_kept(client, demo, monkeypatch):
+    read_twice(client, "/en/blog/")
+    stored_at = time.time()
+    monkeypatch.setattr(time, "time", lambda: stored_at + 5)
+    cached = read(client, "/en/blog/")
+    assert cached.from_cache and cached["Age"] == "5"
+    assert cached["Cache-Control"] == "public, max-age=60"
 
 
 @override_settings(ALLOWED_HOSTS=["testserver"])
