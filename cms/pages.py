@@ -1,15 +1,21 @@
 """What the page types share: editing and previewing in every language; pages every page links to."""
 
+import functools
 import hashlib
+import re
+from urllib.parse import quote
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Min, Q
 from django.http import Http404
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
+from django.utils.http import RFC3986_SUBDELIMS
 from modeltranslation.utils import get_language, resolution_order
 from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.coreutils import WAGTAIL_APPEND_SLASH
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 
@@ -50,6 +56,25 @@ class TranslatedSlugMixin:
             if base_slug:
                 slug = available_slug(base_slug, language, self.get_parent(), self)
                 setattr(self, f"slug_{language}", slug)
+
+    def get_url_parts(self, request=None):
+        """
+        Wagtail's, with the page's path reversed by `serve_url`. For the rare page of several sites
+        (and with Wagtail's own i18n, which we do not use) Wagtail's as it is.
+        """
+        possible_sites = self._get_relevant_site_root_paths(request)
+        if not possible_sites:
+            return None
+        if len({values[0] for values in possible_sites}) > 1 or settings.WAGTAIL_I18N_ENABLED:
+            return super().get_url_parts(request)
+        site_id, root_path, root_url, _language = possible_sites[0]
+        try:
+            page_path = serve_url(self.url_path[len(root_path) :])
+        except NoReverseMatch:
+            return (site_id, None, None)
+        if not WAGTAIL_APPEND_SLASH and page_path != "/":
+            page_path = page_path.rstrip("/")
+        return (site_id, root_url, page_path)
 
     def get_view_restrictions(self):
         """Wagtail's, without its two queries while no page at all is restricted (the usual case)."""
@@ -98,6 +123,31 @@ class LinkedFromEveryPageMixin:
         """That page's URL in the current language, or "" when the site has none."""
         page = cls.for_request(request)
         return page.get_url(request) if page is not None else ""
+
+
+# Page URLs. Wagtail reverses its `wagtail_serve` URL for each link to a page, a dozen to thirty times
+# a page; what reversing puts before the page's path (the script prefix, then /en/ or /ta/) depends only
+# on the language, so it is reversed once per language and the path appended as reverse() would.
+
+
+@functools.cache
+def _serve_path():
+    from wagtail import urls as wagtail_urls  # not while the models load: it imports views
+
+    return re.compile(wagtail_urls.serve_pattern)
+
+
+@functools.lru_cache(maxsize=32)
+def _serve_prefix(language, script_prefix, urlconf):
+    return reverse("wagtail_serve", args=("",))
+
+
+def serve_url(path):
+    """reverse("wagtail_serve", args=(path,)) for `path` (relative to the site's root page)."""
+    if not _serve_path().match(path):
+        return reverse("wagtail_serve", args=(path,))  # its NoReverseMatch
+    prefix = _serve_prefix(translation.get_language(), get_script_prefix(), get_urlconf())
+    return prefix + quote(path, safe=RFC3986_SUBDELIMS + "/~:@")
 
 
 # Expiry. A page is unpublished at its `expire_at` by a task (cms/scheduling.py), or by Wagtail's

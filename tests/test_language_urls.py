@@ -200,3 +200,33 @@ def test_an_article_without_a_tamil_slug_answers_under_ta_at_its_english_slug(cl
     assert response.status_code == 200
     assert '<html lang="ta">' in response.content.decode()
     assert url_in(article, "ta").endswith("/sun-care/")
+
+
+@pytest.mark.parametrize("language", ["en", "ta"])
+@pytest.mark.parametrize("path", ["", "blog/", "blog/is-micro-needling/", "வலைப்பதிவு/", "a b/", "blog"])
+def test_page_paths_are_written_as_reverse_writes_them(language, path, settings):
+    from django.urls import NoReverseMatch, reverse, set_script_prefix
+
+    from cms.pages import serve_url
+
+    for prefix in ("/", "/clinic/"):
+        set_script_prefix(prefix)
+        try:
+            with translation.override(language):
+                try:
+                    expected = reverse("wagtail_serve", args=(path,))
+                except NoReverseMatch:
+                    with pytest.raises(NoReverseMatch):
+                        serve_url(path)
+                else:
+                    assert serve_url(path) == expected
+        finally:
+            set_script_prefix("/")
+
+
+def test_every_demo_pages_url_is_wagtails(demo):
+    for page in demo_pages():
+        for language in ("en", "ta"):
+            with translation.override(language):
+                assert page.get_url_parts() == Page.get_url_parts(page), (page.url_path, language)
+                assert page.get_url().startswith(f"/{language}/")

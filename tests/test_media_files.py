@@ -52,3 +52,22 @@ def test_images_and_their_renditions_are_served_from_media(client, db):
         response = client.get(url)
         assert response.status_code == 200, url
         assert response["Content-Type"].startswith("image/"), url
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "images/pores.2e16d0ba.fill-320x180.format-webp.webpquality-70.webp",
+        "original_images/skin care (1).jpg",
+        "original_images/தோல்.png",
+        "/images/leading-slash.jpg",
+        "images/a:b.jpg",
+    ],
+)
+@pytest.mark.parametrize("media_url", ["/media/", "https://cdn.example.com/clinic/media/"])
+def test_image_urls_are_those_djangos_storage_writes(name, media_url):
+    from django.core.files.storage import FileSystemStorage
+
+    from cms.media import LocalMediaStorage
+
+    assert LocalMediaStorage(base_url=media_url).url(name) == FileSystemStorage(base_url=media_url).url(name)
