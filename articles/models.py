@@ -297,11 +297,9 @@ class ArticlePageQuerySet(PageQuerySet):
     def visible(self):
         """What patients and apps may see: live, public, and within any go-live/expiry window."""
         now = timezone.now()
-        return (
-            self.live()
-            .public()
-            .filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
-            .filter(unexpired_q(now))
+        # One filter() (not live(), then two more): each copies and extends the query again.
+        return self.public().filter(
+            self.live_q(), Q(go_live_at__isnull=True) | Q(go_live_at__lte=now), unexpired_q(now)
         )
 
     def public_ignoring(self, restriction):

@@ -2,7 +2,7 @@
 
 from django.utils import translation
 
-from cms.seo import SCHEMA_ORG, absolute, page_url, share_image_url
+from cms.seo import SCHEMA_ORG, absolute, page_url, rendition_url, share_image_url
 
 # The rendition of an author's photo on their page and in their JSON-LD (templates/articles/author_page.html).
 AUTHOR_PHOTO_FILTER = "fill-320x320"
@@ -32,7 +32,7 @@ def author_profile_graph(request, author, blog):
     if author.bio:
         about["description"] = author.bio
     if author.photo_id:
-        about["image"] = absolute(request, author.photo.get_rendition(AUTHOR_PHOTO_FILTER).url)
+        about["image"] = rendition_url(request, author.photo, AUTHOR_PHOTO_FILTER)
     return {
         "@context": SCHEMA_ORG,
         "@type": "ProfilePage",

@@ -72,12 +72,22 @@ def page_description(page):
     return ""
 
 
+def rendition_url(request, image, spec):
+    """
+    The absolute URL of `image`'s rendition for the filter `spec`. Through Wagtail's get_renditions(),
+    which, unlike get_rendition(), does not store a rendition it found prefetched in the cache again
+    at every call (with Redis, a write per page served).
+    """
+    (rendition,) = image.get_renditions(spec).values()
+    return absolute(request, rendition.url)
+
+
 def share_image_url(request, page):
     """The absolute URL of the page's hero image in the size link previews use, or None."""
     image = getattr(page, "hero_image", None)
     if image is None:
         return None
-    return absolute(request, image.get_rendition(SHARE_IMAGE_FILTER).url)
+    return rendition_url(request, image, SHARE_IMAGE_FILTER)
 
 
 def social_meta(request, page, canonical_url, site_name, context=None):

@@ -143,3 +143,26 @@ def test_an_uncached_page_reads_what_pages_share_in_one_cache_read(
     shared = [key for key in keys if key.startswith("shared")]
     assert shared == ["shared:data"]
     assert len(keys) == 3  # besides: the response's entry, looked up, then updated
+
+
+@pytest.mark.parametrize("name", BUDGETS)
+def test_an_uncached_page_stores_no_image_rendition_again(
+    client, demo, forget_cached_pages, monkeypatch, name
+):
+    # Its images' renditions come prefetched with it: storing them in the cache again at each
+    # render was a cache write for every page served (with Redis, a round trip).
+    from wagtail.images import get_image_model
+
+    url = url_of(name, "en")
+    assert client.get(url).status_code == 200  # renditions made, once
+    forget_cached_pages()
+    renditions_cache = get_image_model().get_rendition_model().cache_backend
+    writes = []
+    for method in ("set", "set_many"):
+        monkeypatch.setattr(
+            renditions_cache, method, lambda *args, _method=method, **kwargs: writes.append(_method)
+        )
+
+    response = client.get(url)
+    assert response.status_code == 200 and "/media/images/" in response.content.decode()
+    assert writes == []
