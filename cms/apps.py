@@ -15,7 +15,7 @@ class CmsConfig(AppConfig):
         from cms.cache import connect_page_invalidation, register_public_models
         from cms.frontend_cache import connect_frontend_cache_purge
         from cms.page_changes import connect_page_changes
-        from cms.pages import use_indexed_routing
+        from cms.pages import use_own_page_patches
         from cms.scheduling import connect_scheduling
         from cms.search import localize_search_fields
 
@@ -26,5 +26,5 @@ class CmsConfig(AppConfig):
         register_public_models(get_image_model(), Site)  # a site's root, its host: cms/shared_data.py
         # Wagtail's own Page (plain pages, the tree root): every language's title is searchable.
         localize_search_fields(Page)
-        # After wagtail-modeltranslation's ready() (listed first), which patched `route`.
-        use_indexed_routing()
+        # After wagtail-modeltranslation's ready() (listed first), which patched `route` and the root paths.
+        use_own_page_patches()

@@ -20,7 +20,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 
 from cms.editing import TranslatedPageForm
-from cms.shared_data import remember
+from cms.shared_data import in_request, remember
 from cms.slugs import ascii_slug as ascii_slug  # the apps' models import it from here
 from cms.slugs import available_slug, is_usable_slug, make_usable
 
@@ -426,13 +426,38 @@ def specific_for_serving(page):
     return specific
 
 
-def use_indexed_routing():
-    """Give every page model that wagtail-modeltranslation patched our `route` instead (CmsConfig.ready)."""
-    from wagtail_modeltranslation.patch_wagtailadmin import _new_route
+def site_root_paths(self, request=None):
+    """
+    Page._get_site_root_paths as wagtail-modeltranslation patches it (the sites' root paths in the
+    active language), kept per language with what pages share (cms/shared_data.py). Its own keeps
+    one language's on the request and reads them from the default cache again whenever the language
+    changes: a page linking to itself in each language read them three times, with Redis three
+    round trips. Outside a request, its own.
+    """
+    from wagtail_modeltranslation.patch_wagtailadmin import (
+        _localized_site_get_site_root_paths,
+        _new_get_site_root_paths,
+    )
+
+    if request is None and not in_request():
+        return _new_get_site_root_paths(self, request)
+    return remember(request, f"site-root-paths:{get_language()}", _localized_site_get_site_root_paths)
+
+
+def use_own_page_patches():
+    """
+    Give every page model that wagtail-modeltranslation patched our `route` and `site_root_paths`
+    instead (CmsConfig.ready).
+    """
+    from wagtail_modeltranslation.patch_wagtailadmin import _new_get_site_root_paths, _new_route
 
     for model in [Page, *apps.get_models()]:
-        if issubclass(model, Page) and model.__dict__.get("route") is _new_route:
+        if not issubclass(model, Page):
+            continue
+        if model.__dict__.get("route") is _new_route:
             model.route = route_by_translated_slug
+        if model.__dict__.get("_get_site_root_paths") is _new_get_site_root_paths:
+            model._get_site_root_paths = site_root_paths
 
 
 def index_translated_slugs(connection):

@@ -39,6 +39,11 @@ request_started.connect(_start, dispatch_uid="cms-shared-data-start")
 request_finished.connect(_finish, dispatch_uid="cms-shared-data-finish")
 
 
+def in_request():
+    """Whether a request is being served (what `remember` keeps is then read once for it)."""
+    return _request_memo.get() is not None
+
+
 def _public_cache():
     return caches[settings.CACHE_MIDDLEWARE_ALIAS]
 
