@@ -33,7 +33,6 @@ from cms.schemas import (
 from cms.search import search_pages
 
 from .models import ArticleCategory, ArticlePage, ArticleVisibilityChange, Author
-from .page_urls import PageUrls
 
 router = Router(tags=["articles"])
 router.add_decorator(showing_pages)  # cached no longer than until the next article expires
@@ -239,9 +238,8 @@ def page_urls(pages, request):
     urls = [{} for _page in pages]
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            found = PageUrls(request)
             for page, page_urls in zip(pages, urls, strict=True):
-                url = found.get_url(page)
+                url = page.get_url(request)
                 if url:
                     page_urls[code] = request.build_absolute_uri(url)
     return urls
