@@ -113,7 +113,7 @@ class LinkedFromEveryPageMixin:
         The request's site's live page of this type (or None). The pages of every such type are
         looked up together, once per request, and kept between requests (cms/shared_data.py).
         """
-        site = Site.find_for_request(request) if request is not None else None
+        site = find_site(request) if request is not None else None
         key = f"linked-pages:{site.pk if site is not None else ''}"
         pages = remember(request, key, lambda: linked_pages(site), until=lambda _pages: next_expiry(request))
         return pages.get(cls._meta.label_lower)

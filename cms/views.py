@@ -13,10 +13,9 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.defaults import bad_request as site_bad_request
-from wagtail.models import Site
 from wagtail.views import serve as wagtail_serve
 
-from cms.pages import find_page_by_path, route_for_request
+from cms.pages import find_page_by_path, find_site, route_for_request
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +39,7 @@ def serve(request, path):
 
 
 def find_page_by_other_language_path(request, path):
-    site = Site.find_for_request(request)
+    site = find_site(request)
     current = get_language()
     for language, _name in settings.LANGUAGES:
         if language != current:

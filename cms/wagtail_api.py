@@ -26,10 +26,11 @@ from wagtail.documents import get_document_model
 from wagtail.documents.api.v3.router import router as documents_router
 from wagtail.images import get_image_model
 from wagtail.images.api.v3.router import router as images_router
-from wagtail.models import Page, Site
+from wagtail.models import Page
 from wagtail.snippets.api.v3.router import router as snippets_router
 
 from cms.middleware import MAX_NUMBER
+from cms.pages import find_site
 from cms.problems import documented_errors, problem, reject_unknown_parameters
 
 APPS_READ_ARTICLES = (
@@ -179,7 +180,7 @@ def root_needs_a_site():
         @wraps(view_func)
         def view(request, *args, **kwargs):
             names_root = "root" in (request.GET.get("child_of"), request.GET.get("descendant_of"))
-            if names_root and Site.find_for_request(request) is None:
+            if names_root and find_site(request) is None:
                 return problem(404, "No site serves this host, so there is no root page to list from.")
             return view_func(request, *args, **kwargs)
 

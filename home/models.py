@@ -25,7 +25,7 @@ from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
 from cms.i18n import fallback_fields
-from cms.pages import LinkedFromEveryPageMixin, TranslatedSlugMixin
+from cms.pages import LinkedFromEveryPageMixin, TranslatedSlugMixin, find_site
 from cms.seo import SCHEMA_ORG, StructuredDataMixin, page_url
 from cms.shared_data import remember
 
@@ -621,7 +621,7 @@ class ClinicDetails(BaseSiteSetting):
         if request is None:
             site = Site.objects.filter(is_default_site=True).first()
             return cls.for_site(site) if site is not None else None
-        site = Site.find_for_request(request)
+        site = find_site(request)
         if site is None:
             return None
         attr_name = cls.get_cache_attr_name()

@@ -170,3 +170,18 @@ def test_an_uncached_page_stores_no_image_rendition_again(
     response = client.get(url)
     assert response.status_code == 200 and "/media/images/" in response.content.decode()
     assert writes == []
+
+
+@pytest.mark.parametrize("url", ["/en/search/", "/ta/search/"])
+def test_a_view_that_is_no_page_finds_the_site_with_what_pages_share(
+    client, demo, forget_cached_pages, django_assert_num_queries, url
+):
+    # The search form's page (and any other view of the site's layout) needs the site for the
+    # clinic's details, the hours and the linked pages: kept with what pages share, like those.
+    assert client.get("/en/").status_code == 200
+    forget_cached_pages()
+    assert client.get("/ta/").status_code == 200
+
+    with django_assert_num_queries(0):
+        response = client.get(url)
+    assert response.status_code == 200 and "Age" not in response

@@ -2,8 +2,8 @@
 
 from django import template
 from django.utils.html import format_html_join
-from wagtail.models import Site
 
+from cms.pages import find_site
 from cms.seo import StructuredDataMixin, breadcrumb_graph, json_ld_script
 from cms.seo import social_meta as page_social_meta
 from home.models import ClinicDetails
@@ -13,7 +13,7 @@ register = template.Library()
 
 
 def _site_and_clinic(request):
-    site = Site.find_for_request(request) if request is not None else None
+    site = find_site(request) if request is not None else None
     if site is None:
         return None, None
     # for_request() shares the instance (and its opening hours) with the footer's `settings` tag.
