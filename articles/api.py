@@ -32,7 +32,7 @@ from cms.schemas import (
 )
 from cms.search import search_pages
 
-from .models import ArticleCategory, ArticlePage, ArticleVisibilityChange, Author
+from .models import ArticleCategory, ArticlePage, ArticleVisibilityChange, Author, shared_count
 
 router = Router(tags=["articles"])
 router.add_decorator(showing_pages)  # cached no longer than until the next article expires
@@ -422,7 +422,13 @@ def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
         count = matches.count()
         cards = list(matches[filters.offset : filters.offset + filters.limit])
     else:
-        count = articles.values("pk").count()  # DISTINCT over ids, not over every column of a page
+        count_ids = articles.values("pk").count  # DISTINCT over ids, not over every column of a page
+        if filters.updated_since:  # each client's own
+            count = count_ids()
+        else:  # the same for every reader: counted once for all
+            site = find_site(request)
+            chosen = (filters.category, filters.tag, filters.author, filters.date_from, filters.date_to)
+            count = shared_count(request, count_ids, "api", site and site.pk, *chosen)
         window = list_window(articles.values_list("pk", flat=True), count, filters.offset, filters.limit)
         # Fetched by id, not by the query that filters and sorts: there SQLite would sort whole rows.
         cards = ArticlePage.objects.as_cards(API_RENDITIONS).in_bulk(window)

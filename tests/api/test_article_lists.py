@@ -187,3 +187,22 @@ def test_the_migration_stores_reading_times_of_existing_articles(blog):
     assert (3, 3) in {(en, ta) for _pk, en, ta in expected}
     seed = ArticlePage.objects.get(slug_en=SEED_SLUG)
     assert seed.reading_time_ta  # its Tamil body has its own
+
+
+def test_the_list_is_counted_once_for_every_reader_and_again_after_a_change(
+    client, blog, forget_cached_pages, django_capture_on_commit_callbacks
+):
+    def count_and_queries(url):
+        with CaptureQueriesContext(connection) as queries:
+            count = client.get(url).json()["count"]
+        return count, sum("COUNT(" in query["sql"] for query in queries)
+
+    forget_cached_pages()
+    total, counted = count_and_queries("/api/v3/articles/?lang=en")
+    assert counted == 1
+    assert count_and_queries("/api/v3/articles/?lang=ta&limit=1") == (total, 0)  # one count for all
+    assert count_and_queries("/api/v3/articles/?tag=sunscreen")[1] == 1  # another listing's own
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticlePage.objects.get(slug_en=SEED_SLUG).unpublish()
+    assert count_and_queries("/api/v3/articles/?lang=ta&limit=1") == (total - 1, 1)

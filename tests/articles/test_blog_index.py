@@ -170,3 +170,38 @@ def test_query_count_does_not_grow_with_the_number_of_articles(client, blog_page
 
     assert many == few
     assert few > 5, "the listing came from the page cache, not the view"
+
+
+def count_queries(client, url, **params):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params).status_code == 200
+    return [query["sql"] for query in queries if "COUNT(" in query["sql"]]
+
+
+def test_the_articles_are_counted_once_for_every_page_and_language(
+    client, blog_page, twelve_articles, forget_cached_pages
+):
+    # At 10,000 articles counting them is a third of the listing's time; a page of cards is not.
+    english, tamil = blog_page.url, blog_page.url.replace("/en/", "/ta/", 1)
+    forget_cached_pages()
+    assert len(count_queries(client, english)) == 1
+    assert count_queries(client, english, page=2) == []
+    assert count_queries(client, tamil) == []
+    assert len(count_queries(client, english, category="acne-care")) == 1  # another listing
+
+
+def test_the_count_follows_a_change_at_once(
+    client, blog_page, twelve_articles, django_capture_on_commit_callbacks
+):
+    pages_nav = '<nav class="pagination"'
+    urls = (blog_page.url, blog_page.url.replace("/en/", "/ta/", 1))
+    for url in urls:
+        assert pages_nav in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        for article in twelve_articles[:2]:
+            article.unpublish()  # ten left: one page
+
+    for url in urls:
+        response = client.get(url)
+        assert titles(response) == [f"Article {n:02d}" for n in range(11, 1, -1)]
+        assert pages_nav not in response.content.decode()
