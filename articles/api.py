@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from functools import partial
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -428,6 +429,8 @@ def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
         else:  # the same for every reader: counted once for all
             site = find_site(request)
             chosen = (filters.category, filters.tag, filters.author, filters.date_from, filters.date_to)
+            if not any(chosen) and site is not None:  # the whole listing: from the page table alone
+                count_ids = partial(ArticlePage.objects.count_listed, site=site)
             count = shared_count(request, count_ids, "api", site and site.pk, *chosen)
         window = list_window(articles.values_list("pk", flat=True), count, filters.offset, filters.limit)
         # Fetched by id, not by the query that filters and sorts: there SQLite would sort whole rows.

@@ -205,3 +205,27 @@ def test_the_count_follows_a_change_at_once(
         response = client.get(url)
         assert titles(response) == [f"Article {n:02d}" for n in range(11, 1, -1)]
         assert pages_nav not in response.content.decode()
+
+
+def test_counting_on_the_page_table_counts_what_the_listing_lists(client, blog_page, home_page):
+    from django.utils import timezone
+    from wagtail.models import PageViewRestriction, Site
+
+    from articles.models import ArticlePage, BlogIndexPage
+
+    now = timezone.now()
+    ArticlePageFactory.create_batch(3, parent=blog_page)
+    ArticlePageFactory(parent=blog_page, live=False)  # a draft
+    ArticlePageFactory(parent=blog_page, expire_at=now - datetime.timedelta(hours=1))  # expired
+    ArticlePageFactory(parent=blog_page, go_live_at=now + datetime.timedelta(hours=1))  # not yet
+    private = ArticlePageFactory(parent=blog_page)
+    PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
+    other_blog = BlogIndexPage(title="Other blog", slug="other-blog")
+    home_page.add_child(instance=other_blog)
+    ArticlePageFactory.create_batch(2, parent=other_blog)
+    site = Site.objects.get(is_default_site=True)
+
+    listed = ArticlePage.objects.for_listing()
+    assert ArticlePage.objects.count_listed(under=blog_page) == listed.descendant_of(blog_page).count() == 3
+    assert ArticlePage.objects.count_listed(under=other_blog) == 2
+    assert ArticlePage.objects.count_listed(site=site) == listed.in_site(site).count() == 5
