@@ -441,7 +441,13 @@ def site_root_paths(self, request=None):
 
     if request is None and not in_request():
         return _new_get_site_root_paths(self, request)
-    return remember(request, f"site-root-paths:{get_language()}", _localized_site_get_site_root_paths)
+    language = get_language()
+    paths = remember(request, f"site-root-paths:{language}", _localized_site_get_site_root_paths)
+    # Where Wagtail's and wagtail-modeltranslation's keep them (Wagtail's redirects read them there).
+    cache_object = request if request is not None else self
+    cache_object._wagtail_cached_site_root_paths = paths
+    cache_object._wagtail_cached_site_root_paths_language = language
+    return paths
 
 
 def use_own_page_patches():
