@@ -18,6 +18,11 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.coreutils import WAGTAIL_APPEND_SLASH
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
+from wagtail_modeltranslation.patch_wagtailadmin import (
+    _localized_site_get_site_root_paths,
+    _new_get_site_root_paths,
+    _new_route,
+)
 
 from cms.editing import TranslatedPageForm
 from cms.shared_data import in_request, remember
@@ -434,11 +439,6 @@ def site_root_paths(self, request=None):
     changes: a page linking to itself in each language read them three times, with Redis three
     round trips. Outside a request, its own.
     """
-    from wagtail_modeltranslation.patch_wagtailadmin import (
-        _localized_site_get_site_root_paths,
-        _new_get_site_root_paths,
-    )
-
     if request is None and not in_request():
         return _new_get_site_root_paths(self, request)
     language = get_language()
@@ -455,8 +455,6 @@ def use_own_page_patches():
     Give every page model that wagtail-modeltranslation patched our `route` and `site_root_paths`
     instead (CmsConfig.ready).
     """
-    from wagtail_modeltranslation.patch_wagtailadmin import _new_get_site_root_paths, _new_route
-
     for model in [Page, *apps.get_models()]:
         if not issubclass(model, Page):
             continue

@@ -3,9 +3,11 @@
 import re
 
 import pytest
+from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import translation
 from wagtail.models import Page
 
+from cms.pages import serve_url
 from tests.factories import ArticlePageFactory
 
 TAMIL = re.compile(r"[\u0B80-\u0BFF]")
@@ -205,10 +207,6 @@ def test_an_article_without_a_tamil_slug_answers_under_ta_at_its_english_slug(cl
 @pytest.mark.parametrize("language", ["en", "ta"])
 @pytest.mark.parametrize("path", ["", "blog/", "blog/is-micro-needling/", "வலைப்பதிவு/", "a b/", "blog"])
 def test_page_paths_are_written_as_reverse_writes_them(language, path, settings):
-    from django.urls import NoReverseMatch, reverse, set_script_prefix
-
-    from cms.pages import serve_url
-
     for prefix in ("/", "/clinic/"):
         set_script_prefix(prefix)
         try:

@@ -5,10 +5,13 @@ which checks the collection's restriction, never from a public /media/ path; ima
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Collection, CollectionViewRestriction
+
+from cms.media import LocalMediaStorage
 
 SECRET = b"Patient consent form: signed copies only"
 
@@ -66,8 +69,4 @@ def test_images_and_their_renditions_are_served_from_media(client, db):
 )
 @pytest.mark.parametrize("media_url", ["/media/", "https://cdn.example.com/clinic/media/"])
 def test_image_urls_are_those_djangos_storage_writes(name, media_url):
-    from django.core.files.storage import FileSystemStorage
-
-    from cms.media import LocalMediaStorage
-
     assert LocalMediaStorage(base_url=media_url).url(name) == FileSystemStorage(base_url=media_url).url(name)

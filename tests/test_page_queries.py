@@ -11,6 +11,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from wagtail.images import get_image_model
 
 from articles.models import ArticlePage, BlogIndexPage
 
@@ -156,8 +157,6 @@ def test_an_uncached_page_stores_no_image_rendition_again(
 ):
     # Its images' renditions come prefetched with it: storing them in the cache again at each
     # render was a cache write for every page served (with Redis, a round trip).
-    from wagtail.images import get_image_model
-
     url = url_of(name, "en")
     assert client.get(url).status_code == 200  # renditions made, once
     forget_cached_pages()

@@ -5,7 +5,10 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.models import PageViewRestriction, Site
 
+from articles.models import ArticlePage, BlogIndexPage
 from tests.factories import ArticleCategoryFactory, ArticlePageFactory
 
 
@@ -208,11 +211,6 @@ def test_the_count_follows_a_change_at_once(
 
 
 def test_counting_on_the_page_table_counts_what_the_listing_lists(client, blog_page, home_page):
-    from django.utils import timezone
-    from wagtail.models import PageViewRestriction, Site
-
-    from articles.models import ArticlePage, BlogIndexPage
-
     now = timezone.now()
     ArticlePageFactory.create_batch(3, parent=blog_page)
     ArticlePageFactory(parent=blog_page, live=False)  # a draft
