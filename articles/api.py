@@ -297,7 +297,7 @@ def detail_data(article, request, saved=True):
 
     # The related cards, and in the same queries the article's own authors, tags and hero image.
     along = (article,) if saved else ()
-    related = list(article.related_articles(renditions=API_RENDITIONS, along=along, saved=saved))
+    related = list(article.related_articles(renditions=API_RENDITIONS, along=along, saved=saved, photos=True))
     (data,) = cards_data([article], request)
     # With every language, the review of the English text (meta.translation_stale says which lag behind).
     review = article.shown_review(settings.LANGUAGE_CODE if languages.every else languages.language)
@@ -344,9 +344,9 @@ def articles_for_site(request):
 
 def whole_article(request, article_id):
     """One of the site's visible articles with every column (the body too), or a 404."""
-    # Its category, reviewer and the reviewer's photo come with it; what its card shows besides
-    # comes with its related articles' (detail_data).
-    articles = articles_for_site(request).select_related("category", "reviewed_by__photo")
+    # Its category, hero image, reviewer and the reviewer's photo come with it; what its card shows
+    # besides comes with its related articles' (detail_data).
+    articles = articles_for_site(request).select_related("category", "hero_image", "reviewed_by__photo")
     return get_object_or_404(articles, pk=article_id)
 
 
@@ -419,7 +419,8 @@ def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
 
     if filters.search:
         # Best first; counted in the database, and only this page of cards is loaded.
-        matches = search_pages(articles, filters.search, ArticlePage.objects.as_cards(API_RENDITIONS))
+        card_query = ArticlePage.objects.as_cards(API_RENDITIONS, photos=True)
+        matches = search_pages(articles, filters.search, card_query)
         count = matches.count()
         cards = list(matches[filters.offset : filters.offset + filters.limit])
     else:
@@ -434,7 +435,7 @@ def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
             count = shared_count(request, count_ids, "api", site and site.pk, *chosen)
         window = list_window(articles.values_list("pk", flat=True), count, filters.offset, filters.limit)
         # Fetched by id, not by the query that filters and sorts: there SQLite would sort whole rows.
-        cards = ArticlePage.objects.as_cards(API_RENDITIONS).in_bulk(window)
+        cards = ArticlePage.objects.as_cards(API_RENDITIONS, photos=True).in_bulk(window)
         cards = [cards[pk] for pk in window if pk in cards]  # one deleted meanwhile is left out
 
     data = {

@@ -287,6 +287,7 @@ class ArticlePageQuerySet(PageQuerySet):
         self._card_renditions = None
         self._card_companions = ()
         self._card_tags = True
+        self._card_photos = False
 
     def _clone(self):
         # Kept along the chain, as Wagtail's own queryset keeps its options.
@@ -294,6 +295,7 @@ class ArticlePageQuerySet(PageQuerySet):
         clone._card_renditions = self._card_renditions
         clone._card_companions = self._card_companions
         clone._card_tags = self._card_tags
+        clone._card_photos = self._card_photos
         return clone
 
     def private_q(self):
@@ -305,10 +307,13 @@ class ArticlePageQuerySet(PageQuerySet):
         # building and compiling each listing's query.
         return super().public() if restricted_paths() else self
 
-    def visible(self):
-        """What patients and apps may see: live, public, and within any go-live/expiry window."""
-        # One filter() (not live(), then two more): each copies and extends the query again.
-        return self.public().filter(visible_q())
+    def visible(self, *conditions):
+        """
+        What patients and apps may see: live, public, and within any go-live/expiry window (and
+        meeting any further `conditions`, Q objects).
+        """
+        # One filter() (not live(), then more): each copies and extends the query again.
+        return self.public().filter(visible_q(), *conditions)
 
     def count_listed(self, under=None, site=None):
         """
@@ -385,17 +390,17 @@ class ArticlePageQuerySet(PageQuerySet):
         stamps = next(iter(stamps[:1]), {})
         return max(filter(None, stamps.values()), default=SYNC_EPOCH)
 
-    def for_listing(self):
+    def for_listing(self, *conditions):
         """
-        Visible articles, newest first: the one listing of articles, which the blog, author pages,
-        related articles, the home page, the feed and the API filter, count and paginate, then
-        show `as_cards()`.
+        Visible articles (meeting any `conditions`), newest first: the one listing of articles,
+        which the blog, author pages, related articles, the home page, the feed and the API filter,
+        count and paginate, then show `as_cards()`.
 
         The order is the article's date, then its id (the later written first on a day): both
         columns of ArticlePage's own table, so that the database reads a page of them from the
         ArticlePage.Meta indexes, in either direction, instead of sorting every article.
         """
-        return self.visible().order_by("-date", "-pk")
+        return self.visible(*conditions).order_by("-date", "-pk")
 
     def tagged(self, slug):
         """
@@ -447,20 +452,22 @@ class ArticlePageQuerySet(PageQuerySet):
         site = find_site(request) if request is not None else None
         return self.in_site(site) if site is not None else self.none()
 
-    def as_cards(self, renditions=CARD_IMAGE_FILTERS, along=(), tags=True):
+    def as_cards(self, renditions=CARD_IMAGE_FILTERS, along=(), tags=True, photos=False):
         """
         These articles as cards, the one way the site and the API fetch them: only the columns a
         card shows (never the bodies), and what it shows beside them (see `add_card_contents`) in
         a fixed number of queries whatever the number of articles, when they are fetched.
-        Images come with their existing renditions for the filter specs in `renditions`.
+        Hero images come with them, with their existing renditions for the filter specs in
+        `renditions`; with `photos` (the API's cards show them), so do the authors' photos.
         The articles in `along` (an article whose page or API answer shows these cards) get the
         same in the same queries. Without `tags` (the site's cards show none), the cards' tags are
         not fetched (those in `along` still are; a card's are then read if asked for).
         """
-        clone = self.only(*CARD_FIELDS).select_related("category")
+        clone = self.only(*CARD_FIELDS).select_related("category", "hero_image")
         clone._card_renditions = renditions
         clone._card_companions = tuple(along)
         clone._card_tags = tags
+        clone._card_photos = photos
         clone._iterable_class = ArticleCardIterable
         return clone
 
@@ -473,21 +480,23 @@ class ArticleCardIterable(ModelIterable):
         companions = self.queryset._card_companions
         if articles or companions:
             tagged = [*companions, *articles] if self.queryset._card_tags else companions
-            add_card_contents([*companions, *articles], self.queryset._card_renditions, tagged)
+            add_card_contents(
+                [*companions, *articles], self.queryset._card_renditions, tagged, self.queryset._card_photos
+            )
         return iter(articles)
 
 
-def add_card_contents(articles, renditions, tagged=None):
+def add_card_contents(articles, renditions, tagged=None, photos=False):
     """
-    Gives articles what their cards show beyond their own columns, in five queries however many
-    they are: `authors` in order (each author one object, however many cards name them), the
-    `tag_names` of those `tagged` (default: all; none, no query), and the hero images and author
-    photos with their existing `renditions`.
+    Gives articles what their cards show beyond their own columns, in three queries however many
+    they are: `authors` in order (each author one object, however many cards name them; with
+    `photos`, their photos), the `tag_names` of those `tagged` (default: all; none, no query), and
+    the renditions among `renditions` of the hero images (and photos). Hero images not fetched
+    with the articles (select_related, as `as_cards` does) cost a fourth.
     """
     ids = [article.pk for article in articles]
-    links = (
-        ArticleAuthor.objects.filter(page_id__in=ids).select_related("author").order_by("sort_order", "pk")
-    )
+    links = ArticleAuthor.objects.filter(page_id__in=ids).order_by("sort_order", "pk")
+    links = links.select_related("author__photo" if photos else "author")
     links = [(link.page_id, link.author) for link in links]
     authors = {author.pk: author for _page_id, author in links}  # one object per author
     tagged = articles if tagged is None else tagged
@@ -503,11 +512,16 @@ def add_card_contents(articles, renditions, tagged=None):
             tag_names[page_id].append(name)
             tag_lists[page_id].append(Tag(pk=tag_id, name=name, slug=slug))
 
-    # Hero images and photos in one go, with their renditions. A photo without any yet (a card on
-    # the site shows none) is left to be read if it is shown.
+    # The images, with their renditions: the heroes (mostly fetched with the articles) and the photos.
     heroes = {article.hero_image_id for article in articles} - {None}
-    photos = {author.photo_id for author in authors.values()} - {None}
-    images = images_with_renditions(heroes | photos, renditions, required=heroes)
+    loaded = {
+        article.hero_image_id: article.hero_image
+        for article in articles
+        if article.hero_image_id and ArticlePage.hero_image.is_cached(article)
+    }
+    if photos:
+        loaded |= {author.photo_id: author.photo for author in authors.values() if author.photo_id}
+    images = images_with_renditions(set(loaded) | heroes, renditions, required=heroes, loaded=loaded)
     for author in authors.values():
         if author.photo_id in images:
             author.photo = images[author.photo_id]
@@ -524,31 +538,32 @@ def add_card_contents(articles, renditions, tagged=None):
         article.tag_list = tag_lists[article.pk]
 
 
-def images_with_renditions(ids, specs, required=None):
+def images_with_renditions(ids, specs, required=None, loaded=None):
     """
     {id: image} for the images `ids`, each with its existing renditions for the filter `specs`
-    (all of them when none are given) as Wagtail's `prefetch_renditions` gives them, but in one
-    query: the renditions with their images. Those of the `required` ids (default: all) without
-    any such rendition yet (new uploads, on their first view) cost a second; the others are left out.
+    (all of them when none are given) as Wagtail's `prefetch_renditions` gives them, in one query
+    for the renditions; the images themselves are those `loaded` ({id: image}, e.g. fetched with
+    select_related), the others in a second. Those of the `required` ids (default: all) are there
+    even without any such rendition yet (new uploads, on their first view); the others are then
+    left out.
     """
     if not ids:
         return {}
     Image = get_image_model()
-    renditions = Image.get_rendition_model().objects.filter(image_id__in=ids).select_related("image")
+    renditions = Image.get_rendition_model().objects.filter(image_id__in=ids)
     if specs:
         renditions = renditions.filter(filter_spec__in=[getattr(s, "spec", s) for s in specs])
-    images = {}
+    found = {}
     for rendition in renditions:
-        image = images.setdefault(rendition.image_id, rendition.image)
-        if not hasattr(image, "prefetched_renditions"):
-            image.prefetched_renditions = []
-        rendition.image = image
-        image.prefetched_renditions.append(rendition)
-    missing = set(ids if required is None else required) - images.keys()
-    if missing:
-        for image in Image.objects.filter(pk__in=missing):
-            image.prefetched_renditions = []
-            images[image.pk] = image
+        found.setdefault(rendition.image_id, []).append(rendition)
+    wanted = set(ids if required is None else required) | found.keys()
+    images = {pk: image for pk, image in (loaded or {}).items() if pk in wanted}
+    if wanted - images.keys():
+        images.update(Image.objects.in_bulk(wanted - images.keys()))
+    for pk, image in images.items():
+        image.prefetched_renditions = found.get(pk, [])
+        for rendition in image.prefetched_renditions:
+            rendition.image = image
     return images
 
 
@@ -1061,11 +1076,13 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
             matches |= Exists(tagged)
         if not matches:
             return ArticlePage.objects.none()
-        return ArticlePage.objects.for_listing().filter(matches).exclude(pk=self.pk)
+        return ArticlePage.objects.for_listing(matches, ~Q(pk=self.pk))
 
-    def related_articles(self, count=3, renditions=CARD_IMAGE_FILTERS, along=(), saved=False, tags=True):
-        """The newest few of the related candidates, as cards (see `as_cards` for `along`, `tags`)."""
-        return self.related_candidates(saved).as_cards(renditions, along, tags)[:count]
+    def related_articles(
+        self, count=3, renditions=CARD_IMAGE_FILTERS, along=(), saved=False, tags=True, photos=False
+    ):
+        """The newest few of the related candidates, as cards (see `as_cards` for the options)."""
+        return self.related_candidates(saved).as_cards(renditions, along, tags, photos)[:count]
 
     def get_pages_showing_it(self):
         """Other live articles that may list this one among their related articles (cms/frontend_cache.py)."""
@@ -1099,7 +1116,7 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
     @classmethod
     def serving_queryset(cls):
         """The article as routing fetches it to serve (cms.pages.specific_for_serving)."""
-        return cls.objects.select_related("category", "reviewed_by")
+        return cls.objects.select_related("category", "reviewed_by", "hero_image")
 
     def get_context(self, request, *args, **kwargs):
         if getattr(request, "is_preview", False):
