@@ -67,14 +67,18 @@ class TranslatedSlugMixin:
         Wagtail's, with the page's path reversed by `serve_url`. For the rare page of several sites
         (and with Wagtail's own i18n, which we do not use) Wagtail's as it is.
         """
-        possible_sites = self._get_relevant_site_root_paths(request)
+        if settings.WAGTAIL_I18N_ENABLED:
+            return super().get_url_parts(request)
+        url_path = self.url_path  # in the active language: read once, not once per site as well
+        site_root_paths = self._get_site_root_paths(request)
+        possible_sites = [srp for srp in site_root_paths if url_path.startswith(srp.root_path)]
         if not possible_sites:
             return None
-        if len({values[0] for values in possible_sites}) > 1 or settings.WAGTAIL_I18N_ENABLED:
+        if len({values[0] for values in possible_sites}) > 1:
             return super().get_url_parts(request)
         site_id, root_path, root_url, _language = possible_sites[0]
         try:
-            page_path = serve_url(self.url_path[len(root_path) :])
+            page_path = serve_url(url_path[len(root_path) :])
         except NoReverseMatch:
             return (site_id, None, None)
         if not WAGTAIL_APPEND_SLASH and page_path != "/":
