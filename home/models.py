@@ -329,6 +329,11 @@ class OpeningHours(index.Indexed, ClusterableModel):
             raise ValueError("OpeningHours needs an aware datetime, not a naive one.")
         return at.astimezone(self.tzinfo)
 
+    def day_ends(self, at=None):
+        """When the clinic's day of `at` (default: now) ends: its next midnight, aware."""
+        tomorrow = self.local_now(at).date() + datetime.timedelta(days=1)
+        return datetime.datetime.combine(tomorrow, datetime.time(), self.tzinfo)
+
     @cached_property
     def _weekly(self):
         weekly = {day: [] for day, _label in WEEKDAY_CHOICES}

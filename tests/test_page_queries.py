@@ -123,12 +123,16 @@ def test_an_uncached_page_reads_what_pages_share_in_one_cache_read(
     client, demo, forget_cached_pages, monkeypatch, name
 ):
     # With Redis each read is a round trip: what pages share (the site, the clinic and its hours,
-    # linked pages, restrictions, the next expiry, a listing's count) is one entry, read once.
-    # (Its first reader adds to it: a second read, and a write.)
+    # linked pages, restrictions, the next expiry, a listing's count, and in each language the
+    # footer and the clinic's JSON-LD) is one entry, read once. (Its first reader adds to it: a
+    # second read, and a write.) Here the page was read in the other language (what it shares with
+    # itself, such as a listing's count, is kept) and another page in its own language since.
     url = url_of(name, "ta")
     assert client.get(url).status_code == 200
     forget_cached_pages()
+    other = next(other for other in BUDGETS if other != name)
     assert client.get(url_of(name, "en")).status_code == 200
+    assert client.get(url_of(other, "ta")).status_code == 200
     # Nor is anything read from the default cache (the sites' root paths in each language, that
     # wagtail-modeltranslation read there up to three times a page, are part of what pages share).
     keys = {"default": [], settings.CACHE_MIDDLEWARE_ALIAS: []}
