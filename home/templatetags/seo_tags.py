@@ -2,10 +2,12 @@
 
 from django import template
 from django.utils.html import format_html_join
+from django.utils.translation import get_language
 
 from cms.pages import find_site
 from cms.seo import StructuredDataMixin, breadcrumb_graph, json_ld_script
 from cms.seo import social_meta as page_social_meta
+from cms.shared_data import remember
 from home.models import ClinicDetails
 from home.structured_data import clinic_graph, clinic_reference
 
@@ -37,7 +39,8 @@ def json_ld(context):
     if site is None:
         return ""
     home = site.root_page
-    graphs = [clinic_graph(request, clinic, home)]
+    scripts = [_clinic_script(request, clinic, home)]
+    graphs = []
     page = _page(context)
     if page is not None:
         tail = None
@@ -45,7 +48,25 @@ def json_ld(context):
             graphs += page.structured_data(request, context, clinic_reference(request, clinic, home))
             tail = page.breadcrumb_tail(request, context)
         graphs.append(breadcrumb_graph(request, page, home, tail))
-    return format_html_join("\n    ", "{}", ((json_ld_script(graph),) for graph in graphs if graph))
+    scripts += [json_ld_script(graph) for graph in graphs if graph]
+    return format_html_join("\n    ", "{}", ((script,) for script in scripts))
+
+
+def _clinic_script(request, clinic, home):
+    """
+    The clinic's graph as a script: the same on every page for a host, in a language, on the
+    clinic's day (its coming special hours), so written once for each and kept with what pages
+    share (cms/shared_data.py), until that day ends.
+    """
+    hours = clinic.hours
+    today = hours.local_now().date() if hours is not None else None
+    key = f"clinic-json-ld:{home.pk}:{request.build_absolute_uri('/')}:{get_language()}:{today}"
+    return remember(
+        request,
+        key,
+        lambda: json_ld_script(clinic_graph(request, clinic, home)),
+        until=lambda _script: hours.day_ends() if hours is not None else None,
+    )
 
 
 @register.inclusion_tag("includes/social_meta.html", takes_context=True)
