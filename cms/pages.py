@@ -69,8 +69,22 @@ class TranslatedSlugMixin:
         """
         if settings.WAGTAIL_I18N_ENABLED:
             return super().get_url_parts(request)
-        url_path = self.url_path  # in the active language: read once, not once per site as well
+        return self._url_parts(request, self._get_site_root_paths(request))
+
+    def get_url(self, request=None, current_site=None):
+        """
+        Wagtail's. With one site it is the path of `get_url_parts`, the sites' root paths read once
+        (Wagtail's reads them again to count the sites, and finds the request's site): a page links
+        to a dozen to thirty pages.
+        """
         site_root_paths = self._get_site_root_paths(request)
+        if settings.WAGTAIL_I18N_ENABLED or len({values[0] for values in site_root_paths}) != 1:
+            return super().get_url(request, current_site)
+        url_parts = self._url_parts(request, site_root_paths)
+        return url_parts[2] if url_parts is not None else None
+
+    def _url_parts(self, request, site_root_paths):
+        url_path = self.url_path  # in the active language: read once, not once per site as well
         possible_sites = [srp for srp in site_root_paths if url_path.startswith(srp.root_path)]
         if not possible_sites:
             return None
