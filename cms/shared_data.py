@@ -1,8 +1,9 @@
 """
 What many parts of a page need beside its own content (the site with its root page, the pages
 requests are routed through below it, the site's clinic details and hours, the pages every layout
-links to, page restrictions, when the next page expires), looked up once per request and kept
-between requests in the public cache (cms/cache.py), which every content change empties.
+links to, page restrictions, when the next page expires; and what every page of a language shows
+alike, the footer and the clinic's JSON-LD), looked up once per request and kept between requests
+in the public cache (cms/cache.py), which every content change empties.
 
 They are kept together in one cache entry, so that a request reads them all in one cache read
 (with Redis, one round trip), whichever it needs. After a publish the first reader of each page
