@@ -9,11 +9,13 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
+from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from wagtail.images import get_image_model
 
 from articles.models import ArticlePage, BlogIndexPage
+from home.models import ClinicDetails
 
 SEED = "is-micro-needling-effective-for-reducing-skin-pores"
 # Queries of a page rendered after another page (what pages share is read already). An article:
@@ -189,3 +191,33 @@ def test_a_view_that_is_no_page_finds_the_site_with_what_pages_share(
     with django_assert_num_queries(0):
         response = client.get(url)
     assert response.status_code == 200 and "Age" not in response
+
+
+def test_the_footer_is_rendered_once_for_the_pages_of_a_language_until_the_clinic_changes(
+    client, demo, forget_cached_pages, django_capture_on_commit_callbacks
+):
+    # The footer (the week's hours, the contacts) is the same on every page of a language on the
+    # clinic's day: the first page read renders it, the others show what it kept.
+    urls = {language: [url_of(name, language) for name in BUDGETS] for language in ("ta", "en")}
+    rendered = []
+
+    def count(sender, template, **kwargs):
+        if template.name == "includes/site_footer.html":
+            rendered.append(template.name)
+
+    template_rendered.connect(count)
+    try:
+        forget_cached_pages()
+        footers = {client.get(url).content.decode().split('class="site-footer"')[1] for url in urls["ta"]}
+        assert len(rendered) == 1 and len(footers) == 1
+        assert all(client.get(url).status_code == 200 for url in urls["en"])
+        assert len(rendered) == 2  # once more, in English
+
+        clinic = ClinicDetails.objects.get()
+        clinic.phone = "+91 44 0000 1111"
+        with django_capture_on_commit_callbacks(execute=True):
+            clinic.save()  # empties the public cache, what pages share (the footers) with it
+        html = client.get(urls["ta"][1]).content.decode()
+        assert len(rendered) == 3 and "+91 44 0000 1111" in html.split('class="site-footer"')[1]
+    finally:
+        template_rendered.disconnect(count)

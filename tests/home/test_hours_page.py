@@ -301,6 +301,18 @@ def test_every_page_links_to_it_in_the_header_and_the_footer(client, hours_page,
     assert f'href="{url}"' in footer
 
 
+@pytest.mark.parametrize("language", ["en", "ta"])
+def test_the_footer_links_to_the_hours_page_everywhere_but_on_it(client, hours_page, language):
+    # The footer is rendered once for the pages of a language (and kept): the hours page has its own.
+    url = url_in(hours_page, language)
+    home_footer = client.get(f"/{language}/").content.decode().split('class="site-footer"')[1]
+    hours_footer = client.get(url).content.decode().split('class="site-footer"')[1]
+
+    assert f'<p class="hours__more"><a href="{url}">' in home_footer
+    assert "hours__more" not in hours_footer and f'href="{url}"' not in hours_footer
+    assert client.get(f"/{language}/").content.decode().split('class="site-footer"')[1] == home_footer
+
+
 def test_the_header_marks_the_hours_page_as_current_on_it(client, hours_page):
     html = visit(client, hours_page, "en", ist(MONDAY, 11)).content.decode()
     assert f'<a href="{url_in(hours_page, "en")}" aria-current="page">Opening hours</a>' in html
