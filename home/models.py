@@ -637,6 +637,18 @@ class ClinicDetails(BaseSiteSetting):
             setattr(request, attr_name, clinic)
         return getattr(request, attr_name)
 
+    def remember_for_the_day(self, request, key, compute):
+        """
+        `compute()`'s value for what every page of the clinic's site shows alike on the clinic's day
+        (the week with today marked, the coming special hours), kept with what pages share
+        (cms/shared_data.py) under `key` and that day until it ends.
+        """
+        hours = self.hours
+        if hours is None:
+            return remember(request, key, compute)
+        today = hours.local_now().date()
+        return remember(request, f"{key}:{today}", compute, until=lambda _value: hours.day_ends())
+
     @classmethod
     def _with_hours(cls, site):
         clinic = cls.for_site(site)

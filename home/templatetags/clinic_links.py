@@ -4,7 +4,6 @@ from django import template
 from django.utils.translation import get_language
 
 from cms.pages import find_site
-from cms.shared_data import remember
 from home.models import OpeningHoursPage
 
 register = template.Library()
@@ -37,9 +36,5 @@ def site_footer(context, clinic):
     site = find_site(request) if request is not None else None
     if site is None or clinic is None:
         return render()
-    hours = clinic.hours
-    today = hours.local_now().date() if hours is not None else None
     on_hours_page = OpeningHoursPage.url_for_request(request) == request.path
-    key = f"footer:{site.pk}:{get_language()}:{today}:{on_hours_page}"
-    # Kept until the clinic's day ends (another day is then marked today).
-    return remember(request, key, render, until=lambda _html: hours.day_ends() if hours is not None else None)
+    return clinic.remember_for_the_day(request, f"footer:{site.pk}:{get_language()}:{on_hours_page}", render)

@@ -7,7 +7,6 @@ from django.utils.translation import get_language
 from cms.pages import find_site
 from cms.seo import StructuredDataMixin, breadcrumb_graph, json_ld_script
 from cms.seo import social_meta as page_social_meta
-from cms.shared_data import remember
 from home.models import ClinicDetails
 from home.structured_data import clinic_graph, clinic_reference
 
@@ -58,15 +57,12 @@ def _clinic_script(request, clinic, home):
     clinic's day (its coming special hours), so written once for each and kept with what pages
     share (cms/shared_data.py), until that day ends.
     """
-    hours = clinic.hours
-    today = hours.local_now().date() if hours is not None else None
-    key = f"clinic-json-ld:{home.pk}:{request.build_absolute_uri('/')}:{get_language()}:{today}"
-    return remember(
-        request,
-        key,
-        lambda: json_ld_script(clinic_graph(request, clinic, home)),
-        until=lambda _script: hours.day_ends() if hours is not None else None,
-    )
+    key = f"clinic-json-ld:{home.pk}:{request.build_absolute_uri('/')}:{get_language()}"
+
+    def script():
+        return json_ld_script(clinic_graph(request, clinic, home))
+
+    return clinic.remember_for_the_day(request, key, script)
 
 
 @register.inclusion_tag("includes/social_meta.html", takes_context=True)
