@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test test-services lint format setup messages browser bench bench-services fuzz clean
+.PHONY: run serve test test-services lint format setup messages browser bench bench-instructions bench-services fuzz clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -85,6 +85,12 @@ test-services: $(STAMP) messages browser
 bench: $(STAMP) messages
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
+# Instructions per uncached request, counted by valgrind: the same from run to run on a noisy machine.
+# Compare with a revision: make bench-instructions BENCH_ARGS="--against HEAD~3"
+bench-instructions: $(STAMP) messages
+	@command -v valgrind >/dev/null || (apt-get update -qq && apt-get install -y -qq valgrind >/dev/null)
+	$(PY) benchmarks/instructions.py $(BENCH_ARGS)
 
 # The same on PostgreSQL and Redis: the run creates databases named $(PG_BENCH_URL)_<articles> and drops them,
 # and empties the two Redis databases (15 and 2: .env.example uses 0 and 1, the test suite 3 to 14).

@@ -1,6 +1,8 @@
 """The benchmark's steps that run inside Django: `python -m benchmarks.django_side <step>`."""
 
+import gc
 import json
+import math
 import statistics
 import sys
 import time
@@ -136,6 +138,51 @@ def growth(repeats, budget):
     print(json.dumps(rows))
 
 
+INSTRUCTION_TARGETS = (
+    "article page, en",
+    "article page, ta",
+    "blog, first page, en",
+    "blog, last page, en",
+    "home, en",
+    "home, ta",
+    "site search, en",
+    "API list, 20 cards",
+    "API detail",
+)
+
+
+def instructions(count):
+    """
+    Serve each of INSTRUCTION_TARGETS `count` times as the uncached server does, after a warm-up,
+    each target's requests inside one call of `math.fsum`: valgrind, told to count only within that
+    function and to write its count when it returns (benchmarks/instructions.py), counts each
+    target apart from start-up and from the others. Print, as JSON, {target: path} in that order.
+    """
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    urls = growth_urls()
+    paths = {label: urls[label] for label in INSTRUCTION_TARGETS}
+
+    def serve(path):
+        for _ in range(count):
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+        yield 0.0
+
+    for path in paths.values():
+        for _ in range(3):  # renditions made, per-process caches warm, shared data kept
+            client.get(path)
+    # The cyclic garbage collector paused: when it runs depends on all that was allocated before,
+    # so its runs would move a target's count by several percent between two versions of the code
+    # that differ anywhere. Its cost is left out.
+    gc.disable()
+    for path in paths.values():
+        gc.collect()
+        math.fsum(serve(path))
+    print(json.dumps(paths))
+
+
 def empty_caches():
     """Nothing kept from another site or run: the caches may be Redis databases (--services)."""
     from django.core.cache import caches
@@ -152,5 +199,7 @@ if __name__ == "__main__":
         growth(int(sys.argv[2]), float(sys.argv[3]))
     elif step == "measure":
         measure(sys.argv[2])
+    elif step == "instructions":
+        instructions(int(sys.argv[2]))
     else:
         sys.exit(f"unknown step {step!r}")
