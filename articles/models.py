@@ -499,18 +499,14 @@ def add_card_contents(articles, renditions, tagged=None, photos=False):
     links = links.select_related("author__photo" if photos else "author")
     links = [(link.page_id, link.author) for link in links]
     authors = {author.pk: author for _page_id, author in links}  # one object per author
-    tagged = articles if tagged is None else tagged
-    tag_names = {article.pk: [] for article in tagged}
-    tag_ids = {article.pk: [] for article in tagged}
-    tag_lists = {article.pk: [] for article in tagged}
-    if tagged:
-        rows = ArticlePageTag.objects.filter(content_object_id__in=list(tag_ids)).order_by("pk")
-        for page_id, tag_id, name, slug in rows.values_list(
-            "content_object_id", "tag_id", "tag__name", "tag__slug"
-        ):
-            tag_ids[page_id].append(tag_id)
-            tag_names[page_id].append(name)
-            tag_lists[page_id].append(Tag(pk=tag_id, name=name, slug=slug))
+    # Those whose tags were read before (an article page's own, for its related articles) are not again.
+    add_tags(
+        [
+            article
+            for article in (articles if tagged is None else tagged)
+            if "tag_list" not in article.__dict__
+        ]
+    )
 
     # The images, with their renditions: the heroes (mostly fetched with the articles) and the photos.
     heroes = {article.hero_image_id for article in articles} - {None}
@@ -532,10 +528,22 @@ def add_card_contents(articles, renditions, tagged=None, photos=False):
     for article in articles:
         article.hero_image = images.get(article.hero_image_id)
         article.authors = by_page[article.pk]
-    for article in tagged:
-        article.tag_names = tag_names[article.pk]
-        article.tag_ids = tag_ids[article.pk]
-        article.tag_list = tag_lists[article.pk]
+
+
+def add_tags(articles):
+    """Gives articles their saved tags (`tag_list`, `tag_ids`, `tag_names`), in one query for them all."""
+    if not articles:
+        return
+    tags = {article.pk: [] for article in articles}
+    rows = ArticlePageTag.objects.filter(content_object_id__in=list(tags)).order_by("pk")
+    for page_id, tag_id, name, slug in rows.values_list(
+        "content_object_id", "tag_id", "tag__name", "tag__slug"
+    ):
+        tags[page_id].append(Tag(pk=tag_id, name=name, slug=slug))
+    for article in articles:
+        article.tag_list = tags[article.pk]
+        article.tag_ids = [tag.pk for tag in article.tag_list]
+        article.tag_names = [tag.name for tag in article.tag_list]
 
 
 def images_with_renditions(ids, specs, required=None, loaded=None):
@@ -1058,7 +1066,7 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
     def related_candidates(self, saved=False):
         """
         Other live articles sharing the category or a tag, newest first. `saved`: this article is
-        as saved (not a draft), so its tags are read within the same query.
+        as saved (not a draft), so its tags are read within the same query (unless read before).
         """
         matches = Q()
         if self.category_id:
@@ -1082,6 +1090,10 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
         self, count=3, renditions=CARD_IMAGE_FILTERS, along=(), saved=False, tags=True, photos=False
     ):
         """The newest few of the related candidates, as cards (see `as_cards` for the options)."""
+        if saved and not tags and self in along and "tag_list" not in self.__dict__:
+            # Its tags would be read alone (the cards' are not): read first, so the candidates'
+            # query names them rather than nesting a query for them, which costs more to build.
+            add_tags([self])
         return self.related_candidates(saved).as_cards(renditions, along, tags, photos)[:count]
 
     def get_pages_showing_it(self):
