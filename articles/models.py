@@ -499,14 +499,7 @@ def add_card_contents(articles, renditions, tagged=None, photos=False):
     links = links.select_related("author__photo" if photos else "author")
     links = [(link.page_id, link.author) for link in links]
     authors = {author.pk: author for _page_id, author in links}  # one object per author
-    # Those whose tags were read before (an article page's own, for its related articles) are not again.
-    add_tags(
-        [
-            article
-            for article in (articles if tagged is None else tagged)
-            if "tag_list" not in article.__dict__
-        ]
-    )
+    add_tags(articles if tagged is None else tagged)
 
     # The images, with their renditions: the heroes (mostly fetched with the articles) and the photos.
     heroes = {article.hero_image_id for article in articles} - {None}
@@ -531,7 +524,11 @@ def add_card_contents(articles, renditions, tagged=None, photos=False):
 
 
 def add_tags(articles):
-    """Gives articles their saved tags (`tag_list`, `tag_ids`, `tag_names`), in one query for them all."""
+    """
+    Gives articles their saved tags (`tag_list`, `tag_ids`, `tag_names`), in one query for them all;
+    those that have theirs already (an article page's own, read for its related articles) are left.
+    """
+    articles = [article for article in articles if "tag_list" not in article.__dict__]
     if not articles:
         return
     tags = {article.pk: [] for article in articles}
@@ -1090,7 +1087,7 @@ class ArticlePage(StructuredDataMixin, TranslatedSlugMixin, Page):
         self, count=3, renditions=CARD_IMAGE_FILTERS, along=(), saved=False, tags=True, photos=False
     ):
         """The newest few of the related candidates, as cards (see `as_cards` for the options)."""
-        if saved and not tags and self in along and "tag_list" not in self.__dict__:
+        if saved and not tags and self in along:
             # Its tags would be read alone (the cards' are not): read first, so the candidates'
             # query names them rather than nesting a query for them, which costs more to build.
             add_tags([self])
